@@ -1,0 +1,84 @@
+import { deadLetter } from "../bus/dead-letter";
+import { subscribedTypes, type Subscription, type SubscriptionBase } from "../bus/subscription";
+import { readEvent, type PizzaEvent } from "../events/envelope";
+import type { EventType } from "../events/registry";
+import { logEvent } from "../log";
+
+/**
+ * The consumer harness every context's queue handler is built from.
+ *
+ * For each message: read it through the registry (the anti-corruption layer); hand it to the
+ * context's handler; ack on success; retry with exponential backoff on failure; dead-letter it with the
+ * reason after the last attempt. A malformed or unsubscribed event is dead-lettered at once (retrying
+ * cannot fix it). No message can crash the batch, and none is dropped: if even the dead-letter send
+ * fails the message is retried, and the queue's own `dead_letter_queue` is the last safety net.
+ *
+ * Skipping duplicates: handlers apply an event inside the Durable Object that owns the affected data,
+ * through its inbox (shared/durable/inbox.ts) keyed by source+id, in the same transaction as the
+ * effect. The handler reports "duplicate" when the inbox had already seen the event. Deduplicating
+ * here, outside that transaction, could lose an event that failed half way.
+ */
+export type HandlerOutcome = "processed" | "duplicate";
+
+export type EventHandlers<T extends EventType, Env> = {
+  [K in T]: (event: PizzaEvent<K>, env: Env) => Promise<HandlerOutcome>;
+};
+
+export interface ConsumerOptions<T extends EventType, Env> {
+  subscription: Subscription<T>;
+  /** The subscriber's dead-letter queue binding. */
+  deadLetters: (env: Env) => Queue;
+  handlers: EventHandlers<T, Env>;
+}
+
+const MAX_DELAY_SECONDS = 300;
+
+export function backoffSeconds(subscription: SubscriptionBase, attempts: number): number {
+  return Math.min(MAX_DELAY_SECONDS, subscription.retryDelaySeconds * 2 ** Math.max(0, attempts - 1));
+}
+
+export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions<T, Env>) {
+  const { subscription, handlers } = options;
+  const accepted = new Set<string>(subscribedTypes(subscription));
+
+  async function handle(message: Message<unknown>, env: Env): Promise<void> {
+    const started = Date.now();
+    const read = readEvent(message.body);
+    const base = { context: subscription.subscriber, queue: subscription.queue, attempts: message.attempts };
+
+    const sendToDeadLetters = async (reason: string, type?: string, id?: string, traceparent?: string) => {
+      try {
+        await options.deadLetters(env).send(deadLetter(subscription.queue, message.body, reason, message.attempts));
+        message.ack();
+        logEvent({ ...base, type, id, traceparent, outcome: "dead-lettered", reason, durationMs: Date.now() - started });
+      } catch (error) {
+        message.retry({ delaySeconds: backoffSeconds(subscription, message.attempts) });
+        logEvent({ ...base, type, id, outcome: "dead-letter-failed", reason: String(error), durationMs: Date.now() - started });
+      }
+    };
+
+    if (!read.ok) return sendToDeadLetters(read.reason, read.type, read.id);
+    const event = read.event;
+    if (!accepted.has(event.type)) {
+      return sendToDeadLetters(`${subscription.subscriber} does not subscribe to ${event.type}`, event.type, event.id, event.traceparent);
+    }
+    try {
+      const handler = handlers[event.type as T] as (e: PizzaEvent, env: Env) => Promise<HandlerOutcome>;
+      const outcome = await handler(event, env);
+      message.ack();
+      logEvent({ ...base, type: event.type, id: event.id, traceparent: event.traceparent, outcome, durationMs: Date.now() - started });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (message.attempts >= subscription.maxAttempts) {
+        return sendToDeadLetters(`failed after ${message.attempts} attempts: ${reason}`, event.type, event.id, event.traceparent);
+      }
+      const delaySeconds = backoffSeconds(subscription, message.attempts);
+      message.retry({ delaySeconds });
+      logEvent({ ...base, type: event.type, id: event.id, traceparent: event.traceparent, outcome: "retry", reason, delaySeconds, durationMs: Date.now() - started });
+    }
+  }
+
+  return async (batch: MessageBatch<unknown>, env: Env): Promise<void> => {
+    await Promise.all(batch.messages.map((message) => handle(message, env)));
+  };
+}

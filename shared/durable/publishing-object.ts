@@ -1,0 +1,94 @@
+import { DurableObject } from "cloudflare:workers";
+import type { PizzaEvent } from "../events/envelope";
+import { logEvent } from "../log";
+import { Inbox } from "./inbox";
+import { Outbox } from "./outbox";
+
+/**
+ * Base for a Durable Object that owns one business thing (an order, a kitchen ticket) and tells the
+ * rest of the business what happened to it. It gives the subclass:
+ *  - `inbox`: apply each inbound event once;
+ *  - `record(change, events)`: a state change and its events, committed in one transaction
+ *    (transactional outbox), then published straight away;
+ *  - publishing that survives crashes: the object's single alarm is the outbox drainer, retried with
+ *    exponential backoff until the bus accepts every row.
+ * Subclasses that need their own timers override `onAlarm` and call `wakeAt`.
+ */
+export interface BusEnv {
+  PIZZA_EVENTS: Queue;
+}
+
+/** The safety net: if the immediate publish dies with the object, the alarm publishes this much later. */
+const PUBLISH_SAFETY_NET_MS = 5_000;
+const MAX_PUBLISH_BACKOFF_MS = 5 * 60_000;
+
+export abstract class PublishingObject<E extends BusEnv> extends DurableObject<E> {
+  protected readonly sql: SqlStorage;
+  protected readonly inbox: Inbox;
+  private readonly outbox: Outbox;
+  private publishing: Promise<void> | undefined;
+
+  constructor(ctx: DurableObjectState, env: E) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.inbox = new Inbox(ctx.storage);
+    this.outbox = new Outbox(ctx.storage);
+  }
+
+  /**
+   * Commits `change` and `events` atomically, arms the alarm as a safety net in the same write batch,
+   * and starts publishing. Returns what `change` returned.
+   */
+  protected record<R>(change: () => R, events: () => PizzaEvent[]): R {
+    const result = this.ctx.storage.transactionSync(() => {
+      const r = change();
+      this.outbox.add(events());
+      return r;
+    });
+    // No await since the transaction: the alarm lands in the same atomic write batch, so a crash can
+    // never leave outbox rows without an alarm to publish them. (It may move an earlier alarm a few
+    // seconds later; subclasses' timers are due-dated in their own tables and re-armed by onAlarm.)
+    void this.ctx.storage.setAlarm(Date.now() + PUBLISH_SAFETY_NET_MS);
+    this.ctx.waitUntil(this.publishOutbox());
+    return result;
+  }
+
+  /** Outbox rows not yet accepted by the bus (for ops and tests). */
+  unpublishedEvents(): number {
+    return this.outbox.pending();
+  }
+
+  /** Publishes waiting events; one drain at a time per object (a second caller joins the first). */
+  protected publishOutbox(): Promise<void> {
+    this.publishing ??= (async () => {
+      try {
+        await this.outbox.publish(this.env.PIZZA_EVENTS);
+      } catch (error) {
+        const attempts = this.outbox.attempts();
+        const backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 1000 * 2 ** attempts);
+        logEvent({ at: "outbox", outcome: "publish-failed", attempts, retryInMs: backoff, reason: String(error) });
+        await this.wakeAt(Date.now() + backoff);
+      } finally {
+        this.publishing = undefined;
+      }
+    })();
+    return this.publishing;
+  }
+
+  /** Sets the alarm to `at` unless it is already due earlier. */
+  protected async wakeAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Subclasses' own timers; return the next time they need waking, if any. */
+  protected onAlarm(): number | undefined | Promise<number | undefined> {
+    return undefined;
+  }
+
+  override async alarm(): Promise<void> {
+    await this.publishOutbox();
+    const next = await this.onAlarm();
+    if (next !== undefined) await this.wakeAt(next);
+  }
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { dataschemaFor, isRegistered, registry, type EventData, type EventType } from "./registry";
+import { isTraceparent } from "./trace";
+
+/**
+ * A business event in a CloudEvents 1.0 structured JSON envelope. The envelope is the "metadata" half
+ * of the talk's metadata/data pattern; `data` is the payload whose shape the registry fixes.
+ * Extensions (lowercase letters and digits only, per the spec): `traceparent` ties every hop to the
+ * API request that started it; `causationid` is the id of the command or event that caused this one.
+ */
+export interface PizzaEvent<T extends EventType = EventType> {
+  specversion: "1.0";
+  id: string;
+  source: string;
+  type: T;
+  time: string;
+  subject?: string;
+  datacontenttype: "application/json";
+  dataschema: string;
+  traceparent: string;
+  causationid: string;
+  data: EventData<T>;
+}
+
+/** Any registered event, discriminated by `type` (so a `switch (event.type)` narrows `data`). */
+export type AnyPizzaEvent = { [T in EventType]: PizzaEvent<T> }[EventType];
+
+export interface Causation {
+  /** Trace context started at the API request; copied unchanged from the causing event. */
+  traceparent: string;
+  /** Id of the command or event that caused this one. */
+  causationid: string;
+  /** What the event is about: the order id where there is one. */
+  subject?: string;
+}
+
+/** Source URI of each producing context: `/contexts/orders`, `/contexts/kitchen`, … */
+export function sourceOf(producer: string): string {
+  return `/contexts/${producer}`;
+}
+
+/**
+ * Builds an event of a registered type. The payload is parsed by the type's schema, so an event whose
+ * data does not match cannot be built (the type parameter already stops unregistered types at compile
+ * time; the parse stops mismatched payloads at run time). Unknown fields are stripped: be conservative
+ * in what you send.
+ */
+export function createEvent<T extends EventType>(type: T, data: EventData<T>, cause: Causation): PizzaEvent<T> {
+  if (!isRegistered(type)) throw new Error(`unregistered event type ${String(type)}`);
+  if (!isTraceparent(cause.traceparent)) throw new Error("createEvent: traceparent is not a W3C trace context");
+  const definition = registry[type];
+  const event: PizzaEvent<T> = {
+    specversion: "1.0",
+    id: crypto.randomUUID(),
+    source: sourceOf(definition.producer),
+    type,
+    time: new Date().toISOString(),
+    datacontenttype: "application/json",
+    dataschema: dataschemaFor(type),
+    traceparent: cause.traceparent,
+    causationid: cause.causationid,
+    data: definition.schema.parse(data) as EventData<T>,
+  };
+  if (cause.subject !== undefined) event.subject = cause.subject;
+  return event;
+}
+
+const Envelope = z.object({
+  specversion: z.literal("1.0"),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  subject: z.string().min(1).optional(),
+  datacontenttype: z.literal("application/json"),
+  dataschema: z.url(),
+  traceparent: z.string().refine(isTraceparent, "not a W3C traceparent"),
+  causationid: z.string().min(1),
+  data: z.unknown(),
+});
+
+export type ReadResult =
+  | { ok: true; event: AnyPizzaEvent }
+  | { ok: false; reason: string; type?: string; id?: string };
+
+function describeIssues(prefix: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`)
+    .join("; ");
+}
+
+/**
+ * The anti-corruption layer every consumer (and the router) reads through: checks the envelope, that
+ * the type is registered, that `dataschema` names that type's schema, and the payload against it.
+ * Liberal in what it accepts: unknown envelope extensions and unknown data fields are tolerated
+ * (stripped from `data`), so producers can add optional fields without breaking anyone.
+ */
+export function readEvent(raw: unknown): ReadResult {
+  const envelope = Envelope.safeParse(raw);
+  const hint = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const type = typeof hint.type === "string" ? hint.type : undefined;
+  const id = typeof hint.id === "string" ? hint.id : undefined;
+  if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues("", envelope.error)}`, type, id };
+  const e = envelope.data;
+  if (!isRegistered(e.type)) return { ok: false, reason: `unregistered event type ${e.type}`, type, id };
+  if (e.dataschema !== dataschemaFor(e.type)) {
+    return { ok: false, reason: `dataschema ${e.dataschema} does not match type ${e.type}`, type, id };
+  }
+  const data = registry[e.type].schema.safeParse(e.data);
+  if (!data.success) return { ok: false, reason: `invalid data: ${describeIssues("data", data.error)}`, type, id };
+  return { ok: true, event: { ...(e as Omit<typeof e, "data">), data: data.data } as AnyPizzaEvent };
+}

@@ -1,0 +1,30 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { startTrace } from "../../../shared/events/trace";
+import { errorResponse } from "../../../shared/http/errors";
+import { logEvent } from "../../../shared/log";
+import type { OrdersApp } from "./app";
+import { menuRoutes } from "./menu";
+import { opsRoutes } from "./ops";
+import { orderRoutes } from "./orders";
+import { schemaRoutes } from "./schemas";
+
+/** The public edge API of Plant Based Pizza. */
+export const api = new Hono<OrdersApp>()
+  // Every request starts (or continues) the trace its events will carry; the client gets it back.
+  .use("*", async (c, next) => {
+    c.set("traceparent", startTrace(c.req.header("traceparent")));
+    await next();
+    c.res.headers.set("traceparent", c.var.traceparent);
+  })
+  .use("*", bodyLimit({ maxSize: 32 * 1024, onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is larger than 32 KB.", [{ field: "body", reason: "larger than 32 KB" }]) }))
+  .get("/", (c) => c.json({ service: "plant-based-pizza", menu: "/menu", orders: "/orders", schemas: "/schemas/events" }))
+  .route("/menu", menuRoutes)
+  .route("/orders", orderRoutes)
+  .route("/schemas/events", schemaRoutes)
+  .route("/ops", opsRoutes)
+  .notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`))
+  .onError((error, c) => {
+    logEvent({ at: "orders-api", outcome: "error", method: c.req.method, route: c.req.routePath, traceparent: c.var.traceparent, reason: error.message });
+    return errorResponse(c, 500, "internal_error", "Something went wrong; it has been logged.");
+  });

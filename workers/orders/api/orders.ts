@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { errorResponse, zodIssues } from "../../../shared/http/errors";
+import { readJsonBody } from "../../../shared/http/json-body";
+import { requireRole } from "../../../shared/http/auth";
+import { orderObject } from "../order-stub";
+import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
+import { newRoutes } from "./app";
+
+const OrderId = z.uuid();
+
+/**
+ * The orders thin API: validate the SubmitOrder command, hand it to the order's Durable Object and
+ * answer 202 with where to look; everything after that happens through events. Queries answer from
+ * the order's read model, and only to the customer who placed the order.
+ */
+export const orderRoutes = newRoutes()
+  .use("*", requireRole("customer"))
+  .post("/", async (c) => {
+    const parsed = await readJsonBody(c);
+    if (!parsed.ok) return parsed.response;
+    const body = SubmitOrderBody.safeParse(parsed.body);
+    if (!body.success) return errorResponse(c, 400, "validation_failed", "The order is not valid.", zodIssues(body.error));
+    const priced = priceOrder(body.data);
+    if ("issues" in priced) return errorResponse(c, 400, "validation_failed", "The order is not valid.", priced.issues);
+
+    const keyHeader = c.req.header("Idempotency-Key");
+    const key = keyHeader === undefined ? undefined : IdempotencyKey.safeParse(keyHeader);
+    if (key && !key.success) {
+      return errorResponse(c, 400, "validation_failed", "The Idempotency-Key header is not valid.", zodIssues(key.error, "Idempotency-Key"));
+    }
+    const customerId = c.var.principal.id;
+    const orderId = await orderIdFor(customerId, key?.data);
+    const result = await orderObject(c.env, orderId).submit({
+      orderId,
+      customerId,
+      fulfilment: body.data.fulfilment,
+      ...(body.data.deliveryAddressId ? { deliveryAddressId: body.data.deliveryAddressId } : {}),
+      lines: priced.lines,
+      fingerprint: await fingerprint(body.data),
+      commandId: `submit-order:${crypto.randomUUID()}`,
+      traceparent: c.var.traceparent,
+    });
+    if (result.outcome === "conflict") {
+      return errorResponse(c, 422, "idempotency_key_reused", "This Idempotency-Key was already used for a different order.", [
+        { field: "Idempotency-Key", reason: "already used with a different body" },
+      ]);
+    }
+    if (result.outcome === "replayed") c.header("Idempotent-Replayed", "true");
+    c.header("Location", `/orders/${result.orderId}`);
+    return c.json({ orderId: result.orderId, status: result.status }, 202);
+  })
+  .get("/:orderId", async (c) => {
+    const orderId = c.req.param("orderId");
+    const view = OrderId.safeParse(orderId).success ? await orderObject(c.env, orderId).view(c.var.principal.id) : undefined;
+    return view ? c.json(view) : notFound(c, orderId);
+  })
+  .get("/:orderId/events", async (c) => {
+    const orderId = c.req.param("orderId");
+    const events = OrderId.safeParse(orderId).success ? await orderObject(c.env, orderId).appliedEvents(c.var.principal.id) : undefined;
+    return events ? c.json({ orderId, events }) : notFound(c, orderId);
+  });
+
+// Another customer's order is "not found" too: its existence is not theirs to learn.
+const notFound = (c: Parameters<typeof errorResponse>[0], orderId: string) =>
+  errorResponse(c, 404, "not_found", `No order ${orderId} for this customer.`);

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import type { FieldIssue } from "../../shared/http/errors";
+import { findRecipe } from "./menu";
+
+/** The SubmitOrder command as a customer sends it. Prices are never accepted from the client. */
+export const SubmitOrderBody = z
+  .strictObject({
+    items: z
+      .array(
+        z.strictObject({
+          recipeId: z.string().min(1).max(64),
+          quantity: z.number().int().min(1).max(20),
+        }),
+      )
+      .min(1, "an order needs at least one pizza")
+      .max(25),
+    fulfilment: z.enum(["collection", "delivery"]),
+    deliveryAddressId: z.string().min(1).max(64).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.fulfilment === "delivery" && !body.deliveryAddressId) {
+      ctx.addIssue({ code: "custom", path: ["deliveryAddressId"], message: "required for delivery orders" });
+    }
+    if (body.fulfilment === "collection" && body.deliveryAddressId) {
+      ctx.addIssue({ code: "custom", path: ["deliveryAddressId"], message: "only allowed for delivery orders" });
+    }
+  });
+export type SubmitOrderBody = z.infer<typeof SubmitOrderBody>;
+
+export interface PricedLine {
+  recipeId: string;
+  name: string;
+  quantity: number;
+  unitPrice: { amount: number; currency: string };
+}
+
+/** Prices every line from the menu; unknown recipes are reported per field. */
+export function priceOrder(body: SubmitOrderBody): { lines: PricedLine[] } | { issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const lines: PricedLine[] = [];
+  body.items.forEach((item, i) => {
+    const recipe = findRecipe(item.recipeId);
+    if (!recipe) issues.push({ field: `items.${i}.recipeId`, reason: `unknown recipe '${item.recipeId}'; see GET /menu` });
+    else lines.push({ recipeId: recipe.recipeId, name: recipe.name, quantity: item.quantity, unitPrice: recipe.price });
+  });
+  return issues.length ? { issues } : { lines };
+}
+
+export function totalOf(lines: PricedLine[]): { amount: number; currency: string } {
+  return {
+    amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
+    currency: lines[0]!.unitPrice.currency,
+  };
+}
+
+/** The Idempotency-Key header: opaque, printable, bounded. */
+export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 printable ASCII characters");
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+/**
+ * With an Idempotency-Key the order id is derived from (customer, key): a repeat lands on the same
+ * order's Durable Object, which answers from what it stored the first time, with no separate
+ * idempotency table to keep in step. Formatted as a UUID (version nibble 5, name-based).
+ */
+export async function orderIdFor(customerId: string, idempotencyKey: string | undefined): Promise<string> {
+  if (!idempotencyKey) return crypto.randomUUID();
+  const h = await sha256(`${customerId}\n${idempotencyKey}`);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = Array.from(h.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Fingerprint of what was asked, to tell a true repeat from a reused key with another body. */
+export async function fingerprint(body: SubmitOrderBody): Promise<string> {
+  const canonical = JSON.stringify({
+    items: body.items.map((i) => [i.recipeId, i.quantity]),
+    fulfilment: body.fulfilment,
+    deliveryAddressId: body.deliveryAddressId ?? null,
+  });
+  return Array.from(await sha256(canonical), (b) => b.toString(16).padStart(2, "0")).join("");
+}

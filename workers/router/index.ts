@@ -1,0 +1,79 @@
+import { deadLetter } from "../../shared/bus/dead-letter";
+import type { SubscriptionBase } from "../../shared/bus/subscription";
+import { readEvent } from "../../shared/events/envelope";
+import { logEvent } from "../../shared/log";
+import { BUS_QUEUE, routesFor } from "./routing-table";
+
+/**
+ * The event bus. Producers send every event to one queue and never learn who consumes it; the router
+ * fans each event out, unchanged, to the queue of every subscriber of its type and version.
+ * - An event that fails the envelope or schema check goes to the bus's dead-letter queue with why.
+ * - An event nobody subscribes to is acknowledged and logged (publishing ahead of consumers is normal,
+ *   e.g. a v2 that consumers have not moved to yet).
+ * - If forwarding to a subscriber fails, the message is retried; subscribers that already got it
+ *   ignore the repeat (their inbox), so fan-out never loses or doubles an effect.
+ */
+function queueFor(env: Env, subscription: SubscriptionBase): Queue {
+  const queue = (env as unknown as Record<string, Queue | undefined>)[subscription.binding];
+  if (!queue) throw new Error(`router has no producer binding ${subscription.binding} for ${subscription.queue}`);
+  return queue;
+}
+
+export default {
+  async queue(batch, env) {
+    const outgoing = new Map<SubscriptionBase, Message<unknown>[]>();
+    const dead: { message: Message<unknown>; reason: string }[] = [];
+
+    for (const message of batch.messages) {
+      const read = readEvent(message.body);
+      if (!read.ok) {
+        dead.push({ message, reason: read.reason });
+        continue;
+      }
+      const routes = routesFor(read.event.type);
+      if (routes.length === 0) {
+        message.ack();
+        logEvent({ at: "router", outcome: "unrouted", type: read.event.type, id: read.event.id, traceparent: read.event.traceparent });
+        continue;
+      }
+      for (const route of routes) outgoing.set(route, [...(outgoing.get(route) ?? []), message]);
+    }
+
+    // One sendBatch per subscriber queue; a message is acked only when every subscriber has it.
+    const failed = new Set<Message<unknown>>();
+    await Promise.all(
+      [...outgoing].map(async ([subscription, messages]) => {
+        try {
+          await queueFor(env, subscription).sendBatch(messages.map((m) => ({ body: m.body, contentType: "json" as const })));
+        } catch (error) {
+          for (const m of messages) failed.add(m);
+          logEvent({ at: "router", outcome: "forward-failed", queue: subscription.queue, count: messages.length, reason: String(error) });
+        }
+      }),
+    );
+    for (const [subscription, messages] of outgoing) {
+      for (const m of messages) {
+        if (failed.has(m)) continue;
+        const e = m.body as { type: string; id: string; traceparent: string };
+        logEvent({ at: "router", outcome: "forwarded", queue: subscription.queue, type: e.type, id: e.id, traceparent: e.traceparent });
+      }
+    }
+    for (const message of new Set([...outgoing.values()].flat())) {
+      if (failed.has(message)) message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+      else message.ack();
+    }
+
+    await Promise.all(
+      dead.map(async ({ message, reason }) => {
+        try {
+          await env.DEAD_LETTERS.send(deadLetter(BUS_QUEUE, message.body, reason, message.attempts), { contentType: "json" });
+          message.ack();
+          logEvent({ at: "router", outcome: "dead-lettered", reason });
+        } catch (error) {
+          message.retry();
+          logEvent({ at: "router", outcome: "dead-letter-failed", reason: String(error) });
+        }
+      }),
+    );
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,22 @@
+import type { SubscriptionBase } from "../../shared/bus/subscription";
+import type { EventType } from "../../shared/events/registry";
+import { kitchenSubscription } from "../kitchen/subscriptions";
+import { ordersSubscription } from "../orders/subscriptions";
+
+/**
+ * Every subscription in the system, each declared beside its consumer. To add a subscriber: declare
+ * its subscription in its own folder, list it here, give it a queue in its wrangler.toml and a
+ * producer binding in the router's. test/bus/subscriptions.test.ts fails until all of that agrees.
+ */
+export const subscriptions: readonly SubscriptionBase[] = [ordersSubscription, kitchenSubscription];
+
+/** Where the router puts events it cannot read (bad envelope, unregistered type, bad payload). */
+export const BUS_QUEUE = "pizza-events";
+export const BUS_DEAD_LETTER_QUEUE = "pizza-events-dlq";
+
+export const deadLetterQueues: readonly string[] = [BUS_DEAD_LETTER_QUEUE, ...subscriptions.map((s) => s.deadLetterQueue)];
+
+/** type -> the subscriptions that receive it. */
+export function routesFor(type: EventType): SubscriptionBase[] {
+  return subscriptions.filter((s) => Object.hasOwn(s.events, type));
+}
