@@ -120,6 +120,9 @@ export class Order extends PublishingObject<Env> {
 
   /** Applies another context's event about this order (the orders projection), once. */
   applyEvent(event: AnyPizzaEvent): HandlerOutcome {
+    // Every other context's event follows one of this order's own, so an unknown order means the
+    // event is wrong (or arrived at the wrong object): fail, so the harness retries then dead-letters.
+    if (!this.row()) throw new Error(`unknown order ${event.subject ?? ""}`.trim());
     return this.inbox.once(event, () => this.applyToReadModel(event));
   }
 

@@ -34,6 +34,6 @@ export function defineSubscription<const T extends EventType>(s: Subscription<T>
   return s;
 }
 
-export function subscribedTypes<T extends EventType>(s: Subscription<T>): T[] {
-  return Object.keys(s.events) as T[];
+export function subscribedTypes(s: SubscriptionBase): EventType[] {
+  return Object.keys(s.events) as EventType[];
 }

@@ -78,7 +78,7 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
     }
   }
 
-  return async (batch: MessageBatch<unknown>, env: Env): Promise<void> => {
+  return async (batch: MessageBatch<unknown>, env: Env, _ctx?: ExecutionContext): Promise<void> => {
     await Promise.all(batch.messages.map((message) => handle(message, env)));
   };
 }

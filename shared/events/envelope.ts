@@ -85,7 +85,10 @@ export type ReadResult =
 
 function describeIssues(prefix: string, error: z.ZodError): string {
   return error.issues
-    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".")}: ${i.message}`)
+    .map((i) => {
+      const path = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+      return path ? `${path}: ${i.message}` : i.message;
+    })
     .join("; ");
 }
 

@@ -35,7 +35,7 @@ function letterFrom(message: Message<unknown>, deadLetterQueue: string): Omit<De
 }
 
 export default {
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     const letters = batch.messages.map((m) => letterFrom(m, batch.queue));
     // One round trip per batch; if filing fails the whole batch is retried (filing is idempotent).
     await (env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>).getByName(batch.queue).file(letters);

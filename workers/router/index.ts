@@ -20,7 +20,7 @@ function queueFor(env: Env, subscription: SubscriptionBase): Queue {
 }
 
 export default {
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     const outgoing = new Map<SubscriptionBase, Message<unknown>[]>();
     const dead: { message: Message<unknown>; reason: string }[] = [];
 

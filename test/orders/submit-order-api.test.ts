@@ -1,0 +1,122 @@
+import { env, exports } from "cloudflare:workers";
+import { listDurableObjectIds } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { mintToken } from "../../shared/auth/token";
+import { orderIdFor } from "../../workers/orders/submit-order";
+
+/** The orders thin API inside workerd, against the real Order Durable Object. */
+const api = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`https://pizza.test${path}`, init));
+const token = (sub: string, role: "customer" | "staff" | "operator" = "customer") => mintToken(env.JWT_SECRET, sub, role);
+const submit = async (bearer: string, body: unknown, headers: Record<string, string> = {}) =>
+  api("/orders", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const order = { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection" };
+
+describe("GET /menu", () => {
+  it("lists plant-based recipes with prices in minor units", async () => {
+    const res = await api("/menu");
+    expect(res.status).toBe(200);
+    const { recipes } = await res.json<{ recipes: { recipeId: string; price: { amount: number; currency: string } }[] }>();
+    expect(recipes.length).toBeGreaterThan(3);
+    for (const r of recipes) {
+      expect(Number.isInteger(r.price.amount)).toBe(true);
+      expect(r.price.currency).toBe("GBP");
+    }
+  });
+});
+
+describe("POST /orders", () => {
+  it("rejects bad input field by field and never touches an order object", async () => {
+    const alice = await token("alice");
+    const bad: [unknown, string, RegExp][] = [
+      [{ fulfilment: "collection" }, "items", /expected array/i],
+      [{ ...order, items: [{ recipeId: "margherita", quantity: 1.5 }] }, "items.0.quantity", /int/i],
+      [{ ...order, items: [{ recipeId: "margherita", quantity: 1, price: 1 }] }, "items.0", /unrecognized key/i],
+      [{ ...order, items: [{ recipeId: "calzone", quantity: 1 }] }, "items.0.recipeId", /unknown recipe 'calzone'/],
+      [{ ...order, deliveryAddressId: "addr-1" }, "deliveryAddressId", /only allowed for delivery/],
+      [{ ...order, fulfilment: "delivery" }, "deliveryAddressId", /required for delivery/],
+    ];
+    for (const [body, field, reason] of bad) {
+      const res = await submit(alice, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const error = await res.json<{ error: string; issues: { field: string; reason: string }[] }>();
+      expect(error.error).toBe("validation_failed");
+      expect(error.issues.find((i) => i.field === field)?.reason, field).toMatch(reason);
+    }
+    const notJson = await submit(alice, "{");
+    expect(notJson.status).toBe(400);
+    const wrongType = await api("/orders", { method: "POST", headers: { Authorization: `Bearer ${alice}`, "Content-Type": "text/plain" }, body: "hi" });
+    expect(wrongType.status).toBe(415);
+    const badKey = await submit(alice, order, { "Idempotency-Key": "has spaces" });
+    expect(badKey.status).toBe(400);
+    expect((await badKey.json<{ issues: { field: string }[] }>()).issues[0]!.field).toBe("Idempotency-Key");
+    const tooBig = await submit(alice, { ...order, note: "x".repeat(40_000) });
+    expect(tooBig.status).toBe(413);
+
+    expect(await listDurableObjectIds(env.ORDERS)).toEqual([]);
+  });
+
+  it("answers 401 without a valid token and 403 for the wrong role", async () => {
+    expect((await api("/orders", { method: "POST", body: "{}" })).status).toBe(401);
+    const forged = await mintToken("not-the-secret", "alice");
+    const res = await submit(forged, order);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+    expect((await submit(await token("op", "operator"), order)).status).toBe(403);
+  });
+
+  it("prices the order from the menu and answers 202 with where to look", async () => {
+    const bob = await token("bob");
+    const res = await submit(bob, { items: [{ recipeId: "diavola", quantity: 2 }, { recipeId: "funghi", quantity: 1 }], fulfilment: "collection" });
+    expect(res.status).toBe(202);
+    const { orderId, status } = await res.json<{ orderId: string; status: string }>();
+    expect(status).toBe("submitted");
+    expect(res.headers.get("Location")).toBe(`/orders/${orderId}`);
+    const view = await (await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${bob}` } })).json<{ total: unknown; status: string }>();
+    expect(view.total).toEqual({ amount: 2 * 1250 + 1150, currency: "GBP" });
+    expect(view.status).toBe("confirmed");
+  });
+
+  it("replays a repeated Idempotency-Key and keys it per customer", async () => {
+    const carol = await token("carol");
+    const dan = await token("dan");
+    const first = await submit(carol, order, { "Idempotency-Key": "k-1" });
+    const second = await submit(carol, order, { "Idempotency-Key": "k-1" });
+    const dans = await submit(dan, order, { "Idempotency-Key": "k-1" });
+    const firstBody = await first.json<{ orderId: string }>();
+    expect(await second.json()).toEqual(firstBody);
+    expect(second.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(firstBody.orderId).toBe(await orderIdFor("carol", "k-1"));
+    expect((await dans.json<{ orderId: string }>()).orderId).not.toBe(firstBody.orderId);
+    expect((await submit(carol, { ...order, fulfilment: "delivery", deliveryAddressId: "a" }, { "Idempotency-Key": "k-1" })).status).toBe(422);
+  });
+});
+
+describe("GET /orders/:orderId", () => {
+  it("is 404 for unknown orders, malformed ids and other customers' orders", async () => {
+    const erin = await token("erin");
+    const mallory = await token("mallory");
+    const { orderId } = await (await submit(erin, order)).json<{ orderId: string }>();
+    const get = (t: string, path: string) => api(path, { headers: { Authorization: `Bearer ${t}` } });
+    expect((await get(erin, `/orders/${orderId}`)).status).toBe(200);
+    expect((await get(mallory, `/orders/${orderId}`)).status).toBe(404);
+    expect((await get(mallory, `/orders/${orderId}/events`)).status).toBe(404);
+    expect((await get(erin, `/orders/${crypto.randomUUID()}`)).status).toBe(404);
+    expect((await get(erin, "/orders/not-an-id")).status).toBe(404);
+  });
+});
+
+describe("GET /schemas/events", () => {
+  it("serves each event's JSON Schema at the path its dataschema names", async () => {
+    const { events } = await (await api("/schemas/events")).json<{ events: { type: string; dataschema: string }[] }>();
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) {
+      const res = await api(new URL(e.dataschema).pathname);
+      expect(res.status, e.type).toBe(200);
+      expect(await res.json()).toMatchObject({ $id: e.dataschema, type: "object" });
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three kinds of test, one `vitest run`:
+ *  - workerd projects (one per worker, through @cloudflare/vitest-plugin): real Durable Objects,
+ *    queues and storage from that worker's own wrangler.toml;
+ *  - node: the event registry and envelope against the `cloudevents` SDK, and the wiring between
+ *    subscriptions and wrangler configs;
+ *  - e2e: boots every worker with `npm run dev` (test/support/dev-system.ts) and talks HTTP to it.
+ */
+type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], Function>;
+type AuxiliaryWorker = NonNullable<NonNullable<PoolOptions["miniflare"]>["workers"]>[number];
+
+const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
+
+/**
+ * The dead-letter office, as `npm run build` bundled it, for projects whose worker binds its Durable
+ * Object by `script_name` (auxiliary workers need a prebuilt script; `npm test` builds first).
+ */
+const deadLetterOffice: AuxiliaryWorker = {
+  name: "pizza-dead-letters",
+  modules: true,
+  scriptPath: "./dist/dead-letters/index.js",
+  compatibilityDate: "2026-11-01",
+  durableObjects: { DEAD_LETTER_OFFICE: { className: "DeadLetterOffice", useSQLite: true } },
+  // Files what the orders projection dead-letters, so tests can read it back through the ops API.
+  queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } },
+};
+
+/** Stands in for the subscribers in the router's tests: records what reached each queue. */
+const queueTap: AuxiliaryWorker = {
+  name: "queue-tap",
+  modules: true,
+  scriptPath: "./test/support/queue-tap.js",
+  compatibilityDate: "2026-11-01",
+  queueConsumers: Object.fromEntries(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"].map((q) => [q, { maxBatchTimeout: 0.05 }])),
+};
+
+const workerProject = (name: string, configPath: string, auxiliaryWorkers: AuxiliaryWorker[] = [], serviceBindings: Record<string, string> = {}) => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath },
+      remoteBindings: false,
+      miniflare: { bindings: TEST_SECRETS, workers: auxiliaryWorkers, serviceBindings },
+    }),
+  ],
+  test: { name, include: [`test/${name}/**/*.test.ts`], silent: "passed-only" as const },
+});
+
+export default defineConfig({
+  test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: "dist/test-results.json" }]],
+    projects: [
+      workerProject("orders", "./wrangler.toml", [deadLetterOffice]),
+      workerProject("router", "./workers/router/wrangler.toml", [queueTap], { QUEUE_TAP: "queue-tap" }),
+      workerProject("kitchen", "./workers/kitchen/wrangler.toml"),
+      workerProject("dead-letters", "./workers/dead-letters/wrangler.toml"),
+      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts"], silent: "passed-only" } },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/support/dev-system.ts"],
+          testTimeout: 60_000,
+          silent: "passed-only",
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
