@@ -22,7 +22,7 @@ const deadLetterOffice: AuxiliaryWorker = {
   name: "pizza-dead-letters",
   modules: true,
   scriptPath: "./dist/dead-letters/index.js",
-  compatibilityDate: "2026-11-01",
+  compatibilityDate: "2026-10-20",
   durableObjects: { DEAD_LETTER_OFFICE: { className: "DeadLetterOffice", useSQLite: true } },
   // Files what the orders projection dead-letters, so tests can read it back through the ops API.
   queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } },
@@ -33,7 +33,7 @@ const queueTap: AuxiliaryWorker = {
   name: "queue-tap",
   modules: true,
   scriptPath: "./test/support/queue-tap.js",
-  compatibilityDate: "2026-11-01",
+  compatibilityDate: "2026-10-20",
   queueConsumers: Object.fromEntries(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"].map((q) => [q, { maxBatchTimeout: 0.05 }])),
 };
 
