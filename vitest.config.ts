@@ -45,19 +45,21 @@ const workerProject = (name: string, configPath: string, auxiliaryWorkers: Auxil
       miniflare: { bindings: TEST_SECRETS, workers: auxiliaryWorkers, serviceBindings },
     }),
   ],
-  test: { name, include: [`test/${name}/**/*.test.ts`], silent: "passed-only" as const },
+  test: { name, include: [`test/${name}/**/*.test.ts`] },
 });
 
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ["default", ["json", { outputFile: "dist/test-results.json" }]],
+    // Workers log a JSON line per event; show them only for failing tests.
+    silent: "passed-only",
     projects: [
       workerProject("orders", "./wrangler.toml", [deadLetterOffice]),
       workerProject("router", "./workers/router/wrangler.toml", [queueTap], { QUEUE_TAP: "queue-tap" }),
       workerProject("kitchen", "./workers/kitchen/wrangler.toml"),
       workerProject("dead-letters", "./workers/dead-letters/wrangler.toml"),
-      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts"], silent: "passed-only" } },
+      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts"] } },
       {
         test: {
           name: "e2e",
@@ -65,7 +67,6 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/support/dev-system.ts"],
           testTimeout: 60_000,
-          silent: "passed-only",
           hookTimeout: 120_000,
         },
       },
