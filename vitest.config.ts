@@ -1,4 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { existsSync, readdirSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -48,6 +49,9 @@ const workerProject = (name: string, configPath: string, auxiliaryWorkers: Auxil
   test: { name, include: [`test/${name}/**/*.test.ts`] },
 });
 
+/** Every worker but orders (root) and the router has its tests in test/<worker>/ with its own config. */
+const otherWorkers = readdirSync("workers").filter((w) => w !== "router" && existsSync(`workers/${w}/wrangler.toml`));
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
@@ -55,10 +59,9 @@ export default defineConfig({
     // Workers log a JSON line per event; show them only for failing tests.
     silent: "passed-only",
     projects: [
-      workerProject("orders", "./wrangler.toml", [deadLetterOffice]),
+      workerProject("orders", "./wrangler.toml", ORDERS_AUXILIARY_WORKERS),
       workerProject("router", "./workers/router/wrangler.toml", [queueTap], { QUEUE_TAP: "queue-tap" }),
-      workerProject("kitchen", "./workers/kitchen/wrangler.toml"),
-      workerProject("dead-letters", "./workers/dead-letters/wrangler.toml"),
+      ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`)),
       { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts"] } },
       {
         test: {

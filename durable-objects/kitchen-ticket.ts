@@ -1,12 +1,18 @@
 import type { HandlerOutcome } from "../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../shared/events/envelope";
+import type { EventType } from "../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
+import type { CommandOutcome } from "../shared/http/staff-command";
 
 /**
- * The kitchen's ticket for one order, in the kitchen's own storage: built from the confirmed order's
- * event-carried state, so the kitchen never calls the orders context back.
+ * The kitchen's ticket for one order, in the kitchen's own storage, built from the confirmed order's
+ * event-carried state (the kitchen never calls orders back). Staff move it on with commands; each
+ * step is announced with an event.
+ *
+ *   waiting --start preparing--> preparing --pizza baked--> baked --quality checked--> quality-checked
+ *   waiting | preparing | baked --order cancelled--> withdrawn
  */
-export type TicketStatus = "preparing";
+export type TicketStatus = "waiting" | "preparing" | "baked" | "quality-checked" | "withdrawn";
 
 export interface Ticket {
   ticketId: string;
@@ -16,45 +22,98 @@ export interface Ticket {
   openedAt: string;
 }
 
+type Row = { ticket_id: string; order_id: string; status: TicketStatus; items: string; opened_at: string };
+
+/** One staff step: from which status, to which, announced by which event. */
+const STEPS = {
+  startPreparing: { from: "waiting", to: "preparing", event: "com.plantbasedpizza.kitchen.preparation-started.v1", at: "startedAt" },
+  pizzaBaked: { from: "preparing", to: "baked", event: "com.plantbasedpizza.kitchen.pizza-baked.v1", at: "bakedAt" },
+  qualityChecked: { from: "baked", to: "quality-checked", event: "com.plantbasedpizza.kitchen.quality-checked.v1", at: "checkedAt" },
+} as const satisfies Record<string, { from: TicketStatus; to: TicketStatus; event: EventType; at: string }>;
+type Step = keyof typeof STEPS;
+
+const ORDER: TicketStatus[] = ["waiting", "preparing", "baked", "quality-checked"];
+
 export class KitchenTicket extends PublishingObject<BusEnv> {
   constructor(ctx: DurableObjectState, env: BusEnv) {
     super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ticket (
-      ticket_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, items TEXT NOT NULL, opened_at TEXT NOT NULL)`);
+      ticket_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, items TEXT NOT NULL, opened_at TEXT NOT NULL,
+      traceparent TEXT NOT NULL DEFAULT '', caused_by TEXT NOT NULL DEFAULT '')`);
   }
 
-  /**
-   * Order confirmed: open the ticket and start preparing straight away (one cook, no queue yet).
-   * The inbox check and the write run without an await between them, so no redelivery can interleave.
-   */
+  private row(): (Row & { traceparent: string; caused_by: string }) | undefined {
+    return this.sql.exec<Row & { traceparent: string; caused_by: string }>("SELECT * FROM ticket").toArray()[0];
+  }
+
+  /** Order confirmed: the ticket waits for a cook. (A cancellation that overtook it leaves it withdrawn.) */
   openTicket(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v1">): HandlerOutcome {
-    if (this.inbox.has(event)) return "duplicate";
     const { orderId, items } = event.data;
-    const ticketId = `ticket-${orderId}`;
-    const startedAt = new Date().toISOString();
-    this.record(
-      () => {
+    return this.inbox.once(event, () => {
+      const existing = this.row();
+      const lines = JSON.stringify(items.map(({ recipeId, name, quantity }) => ({ recipeId, name, quantity })));
+      if (existing) {
+        this.sql.exec("UPDATE ticket SET items = ? WHERE ticket_id = ?", lines, existing.ticket_id);
+        return;
+      }
+      this.sql.exec(
+        "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'waiting', ?, ?, ?, ?)",
+        `ticket-${orderId}`, orderId, lines, new Date().toISOString(), event.traceparent, event.id,
+      );
+    });
+  }
+
+  /** Order cancelled: nobody cooks it. Queues keep no order, so this may arrive before the ticket. */
+  withdrawTicket(event: PizzaEvent<"com.plantbasedpizza.order.cancelled.v1">): HandlerOutcome {
+    return this.inbox.once(event, () => {
+      const existing = this.row();
+      if (!existing) {
         this.sql.exec(
-          "INSERT INTO ticket VALUES (?, ?, 'preparing', ?, ?)",
-          ticketId, orderId, JSON.stringify(items.map(({ recipeId, name, quantity }) => ({ recipeId, name, quantity }))), startedAt,
+          "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
+          `ticket-${event.data.orderId}`, event.data.orderId, new Date().toISOString(), event.traceparent, event.id,
         );
-        this.inbox.remember(event);
-      },
+      } else if (existing.status !== "quality-checked") {
+        this.sql.exec("UPDATE ticket SET status = 'withdrawn'");
+      }
+    });
+  }
+
+  startPreparing(): CommandOutcome<Ticket> {
+    return this.step("startPreparing");
+  }
+
+  pizzaBaked(): CommandOutcome<Ticket> {
+    return this.step("pizzaBaked");
+  }
+
+  qualityChecked(): CommandOutcome<Ticket> {
+    return this.step("qualityChecked");
+  }
+
+  private step(name: Step): CommandOutcome<Ticket> {
+    const step = STEPS[name];
+    const row = this.row();
+    if (!row || (row.status === "withdrawn" && row.items === "[]")) return { ok: false, status: 404, reason: "No ticket for this order." };
+    if (row.status === "withdrawn") return { ok: false, status: 409, reason: "The order was cancelled; its ticket is withdrawn." };
+    if (ORDER.indexOf(row.status) >= ORDER.indexOf(step.to)) return { ok: true, state: this.ticket()! }; // already done
+    if (row.status !== step.from) return { ok: false, status: 409, reason: `The ticket is ${row.status}; it must be ${step.from} first.` };
+    const at = new Date().toISOString();
+    this.record(
+      () => this.sql.exec("UPDATE ticket SET status = ?", step.to),
       () => [
-        createEvent(
-          "com.plantbasedpizza.kitchen.preparation-started.v1",
-          { orderId, ticketId, startedAt },
-          { traceparent: event.traceparent, causationid: event.id, subject: orderId },
-        ),
+        createEvent(step.event, { orderId: row.order_id, ticketId: row.ticket_id, [step.at]: at } as never, {
+          // Staff steps continue the order's trace; the cause is the order confirmed event.
+          traceparent: row.traceparent,
+          causationid: row.caused_by,
+          subject: row.order_id,
+        }),
       ],
     );
-    return "processed";
+    return { ok: true, state: this.ticket()! };
   }
 
   ticket(): Ticket | undefined {
-    const row = this.sql
-      .exec<{ ticket_id: string; order_id: string; status: TicketStatus; items: string; opened_at: string }>("SELECT * FROM ticket")
-      .toArray()[0];
+    const row = this.row();
     return row && { ticketId: row.ticket_id, orderId: row.order_id, status: row.status, items: JSON.parse(row.items) as Ticket["items"], openedAt: row.opened_at };
   }
 }

@@ -24,3 +24,12 @@ export function startTrace(incoming?: string | null): string {
   const flags = header && isTraceparent(header) ? header.slice(53, 55) : "01";
   return `00-${traceId}-${randomHex(8)}-${flags}`;
 }
+
+/**
+ * For commands that arrive through the gateway: the gateway already started the request's trace and
+ * passed it in the `traceparent` header, so keep it unchanged (start one only if it is missing).
+ */
+export function continueTrace(header?: string | null): string {
+  const value = header?.trim().toLowerCase();
+  return value && isTraceparent(value) ? value : startTrace();
+}

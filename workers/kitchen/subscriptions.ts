@@ -1,12 +1,16 @@
 import { defineSubscription } from "../../shared/bus/subscription";
 
+/** The kitchen cooks confirmed orders and drops cancelled ones. */
 export const kitchenSubscription = defineSubscription({
   subscriber: "kitchen",
   queue: "kitchen-inbox",
   binding: "KITCHEN_INBOX",
   deadLetterQueue: "kitchen-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.confirmed.v1": "opens a ticket: the event carries the items and quantities to cook",
+    "com.plantbasedpizza.order.confirmed.v1":
+      "opens a ticket: the event carries the items and quantities to cook",
+    "com.plantbasedpizza.order.cancelled.v1":
+      "withdraws the order's ticket so nobody cooks it",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

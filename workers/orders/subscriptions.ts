@@ -1,13 +1,34 @@
 import { defineSubscription } from "../../shared/bus/subscription";
 
-/** The orders projection keeps each order's read model in step with what the other contexts do to it. */
+/** The orders projection keeps each order's lifecycle and read model in step with what the other contexts do to it. */
 export const ordersSubscription = defineSubscription({
   subscriber: "orders",
   queue: "orders-inbox",
   binding: "ORDERS_INBOX",
   deadLetterQueue: "orders-inbox-dlq",
   events: {
-    "com.plantbasedpizza.kitchen.preparation-started.v1": "moves the order to 'preparing' so the customer sees the kitchen has it",
+    "com.plantbasedpizza.payment.taken.v1":
+      "confirms the order (or refunds it, if the order was cancelled before the payment arrived)",
+    "com.plantbasedpizza.payment.failed.v1":
+      "cancels the order with the payment's reason",
+    "com.plantbasedpizza.payment.refunded.v1":
+      "records on the order that its money went back",
+    "com.plantbasedpizza.kitchen.preparation-started.v1":
+      "moves the order to 'preparing'; from here it can no longer be cancelled",
+    "com.plantbasedpizza.kitchen.pizza-baked.v1":
+      "moves the order to 'baking' (the oven stage is done)",
+    "com.plantbasedpizza.kitchen.quality-checked.v1":
+      "moves the order to 'quality-checked' and on to delivery or the counter",
+    "com.plantbasedpizza.delivery.driver-assigned.v1":
+      "records the driver on the order's history of events",
+    "com.plantbasedpizza.delivery.order-collected-by-driver.v1":
+      "moves the order to 'out-for-delivery'",
+    "com.plantbasedpizza.delivery.order-delivered.v1":
+      "completes the order",
+    "com.plantbasedpizza.collection.order-collected.v1":
+      "completes the order",
+    "com.plantbasedpizza.customer.address-added.v1":
+      "keeps orders' own list of each customer's address ids, to accept only a customer's own address for delivery",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

@@ -1,14 +1,29 @@
 import type { SubscriptionBase } from "../../shared/bus/subscription";
 import type { EventType } from "../../shared/events/registry";
+import { analyticsSubscription } from "../analytics/subscriptions";
+import { collectionSubscription } from "../collection/subscriptions";
+import { deliverySubscription } from "../delivery/subscriptions";
 import { kitchenSubscription } from "../kitchen/subscriptions";
+import { loyaltySubscription } from "../loyalty/subscriptions";
 import { ordersSubscription } from "../orders/subscriptions";
+import { paymentsSubscription } from "../payments/subscriptions";
+import { staffSimulatorSubscription } from "../staff-simulator/subscriptions";
 
 /**
  * Every subscription in the system, each declared beside its consumer. To add a subscriber: declare
  * its subscription in its own folder, list it here, give it a queue in its wrangler.toml and a
  * producer binding in the router's. test/bus/subscriptions.test.ts fails until all of that agrees.
  */
-export const subscriptions: readonly SubscriptionBase[] = [ordersSubscription, kitchenSubscription];
+export const subscriptions: readonly SubscriptionBase[] = [
+  ordersSubscription,
+  paymentsSubscription,
+  kitchenSubscription,
+  deliverySubscription,
+  collectionSubscription,
+  loyaltySubscription,
+  analyticsSubscription,
+  staffSimulatorSubscription,
+];
 
 /** Where the router puts events it cannot read (bad envelope, unregistered type, bad payload). */
 export const BUS_QUEUE = "pizza-events";

@@ -1,10 +1,8 @@
 import { z } from "zod";
+import { Money } from "./money";
 
-/** Shapes the orders context publishes. Money is always minor units plus an ISO 4217 currency. */
-export const Money = z.object({
-  amount: z.number().int().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-});
+/** Shapes the orders context publishes (events) and sends (commands to payments). */
+export const Fulfilment = z.enum(["collection", "delivery"]);
 
 export const OrderLine = z.object({
   recipeId: z.string().min(1),
@@ -13,27 +11,34 @@ export const OrderLine = z.object({
   unitPrice: Money,
 });
 
-export const Fulfilment = z.enum(["collection", "delivery"]);
+const orderId = z.uuid();
+const customerId = z.string().min(1);
 
-/** Notification: the customer's SubmitOrder command was accepted. Identifiers and the total only. */
-export const OrderSubmittedV1 = z.object({
-  orderId: z.uuid(),
-  customerId: z.string().min(1),
-  fulfilment: Fulfilment,
-  total: Money,
-  submittedAt: z.iso.datetime(),
-});
+/** Notification: the customer's SubmitOrder command was accepted; payment is next. */
+export const OrderSubmittedV1 = z.object({ orderId, customerId, fulfilment: Fulfilment, total: Money, submittedAt: z.iso.datetime() });
 
 /**
- * Event-carried state transfer: the confirmed order carries what the kitchen needs to cook it
- * (items, quantities, total), so no consumer ever calls the orders context back.
+ * Event-carried state transfer: the confirmed (paid) order carries what the kitchen needs to cook it
+ * and analytics needs to count it (items, quantities, total), so no consumer calls orders back.
  */
 export const OrderConfirmedV1 = z.object({
-  orderId: z.uuid(),
-  customerId: z.string().min(1),
+  orderId,
+  customerId,
   fulfilment: Fulfilment,
   deliveryAddressId: z.string().min(1).optional(),
   items: z.array(OrderLine).min(1),
   total: Money,
   confirmedAt: z.iso.datetime(),
 });
+
+/** Notification: identifiers and the reason only. */
+export const OrderCancelledV1 = z.object({ orderId, customerId, reason: z.string().min(1), cancelledAt: z.iso.datetime() });
+
+/** Wider identifiers: ready for delivery, the delivery context resolves the address from its own copy. */
+export const OrderReadyForDeliveryV1 = z.object({ orderId, customerId, deliveryAddressId: z.string().min(1) });
+
+/** Identifiers: the order waits at the counter. */
+export const OrderReadyForCollectionV1 = z.object({ orderId, customerId });
+
+/** State transfer: the completed order carries its total, which loyalty turns into points. */
+export const OrderCompletedV1 = z.object({ orderId, customerId, fulfilment: Fulfilment, total: Money, completedAt: z.iso.datetime() });

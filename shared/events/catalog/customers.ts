@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/**
+ * State transfer: the whole address, so the delivery context keeps its own copy and orders can check
+ * an address belongs to its customer, neither calling the customers context.
+ */
+export const AddressAddedV1 = z.object({
+  customerId: z.string().min(1),
+  addressId: z.string().min(1),
+  line1: z.string().min(1),
+  line2: z.string().min(1).optional(),
+  city: z.string().min(1),
+  postcode: z.string().min(1),
+  country: z.string().regex(/^[A-Z]{2}$/),
+  addedAt: z.iso.datetime(),
+});

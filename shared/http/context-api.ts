@@ -1,0 +1,46 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Principal, Role } from "../auth/token";
+import { errorResponse } from "./errors";
+
+/**
+ * Each context's thin API (kitchen staff, drivers, counter, customers' addresses, loyalty,
+ * analytics) is served under the one public origin by the edge gateway (the orders worker): the
+ * gateway verifies the bearer token once and calls the context's worker over a service binding (RPC)
+ * with the verified principal. Context workers have no public route, so that RPC call is the only
+ * way in; each context still decides for itself which roles may use which endpoint.
+ */
+export type ContextApiEnv<E> = { Bindings: E & { principal: Principal } };
+
+export function contextApi<E>(name: string) {
+  return new Hono<ContextApiEnv<E>>()
+    .notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`))
+    .onError((error, c) => {
+      console.log({ at: `${name}-api`, outcome: "error", method: c.req.method, reason: error.message });
+      return errorResponse(c, 500, "internal_error", "Something went wrong; it has been logged.");
+    });
+}
+
+/** Only these roles may use the routes behind it: 403 for any other (authenticated) principal. */
+export function allowRoles<E>(...roles: Role[]): MiddlewareHandler<ContextApiEnv<E>> {
+  return async (c, next) => {
+    if (!roles.includes(c.env.principal.role)) {
+      return errorResponse(c, 403, "forbidden", `This endpoint needs the ${roles.join(" or ")} role.`);
+    }
+    await next();
+  };
+}
+
+/** What the gateway calls (typed view of a context's entrypoint over a service binding). */
+export interface ContextApiService {
+  handle(request: Request, principal: Principal): Promise<Response>;
+}
+
+/** A context's named entrypoint; bind it with `entrypoint = "<Name>"` in the gateway's [[services]]. */
+export abstract class ContextEntrypoint<E> extends WorkerEntrypoint<E> implements ContextApiService {
+  protected abstract readonly api: Hono<ContextApiEnv<E>>;
+
+  async handle(request: Request, principal: Principal): Promise<Response> {
+    return this.api.fetch(request, { ...this.env, principal }, this.ctx);
+  }
+}

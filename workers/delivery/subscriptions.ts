@@ -1,0 +1,17 @@
+import { defineSubscription } from "../../shared/bus/subscription";
+
+/** Delivery takes orders ready for delivery to the customer's address, from its own copy of the addresses. */
+export const deliverySubscription = defineSubscription({
+  subscriber: "delivery",
+  queue: "delivery-inbox",
+  binding: "DELIVERY_INBOX",
+  deadLetterQueue: "delivery-inbox-dlq",
+  events: {
+    "com.plantbasedpizza.customer.address-added.v1":
+      "keeps delivery's own copy of every address, so it never asks the customers context",
+    "com.plantbasedpizza.order.ready-for-delivery.v1":
+      "opens a delivery to the address the event identifies",
+  },
+  maxAttempts: 5,
+  retryDelaySeconds: 1,
+});

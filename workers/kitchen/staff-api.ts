@@ -1,0 +1,23 @@
+import { z } from "zod";
+import type { KitchenTicket } from "../../durable-objects/kitchen-ticket";
+import { allowRoles, contextApi } from "../../shared/http/context-api";
+import { errorResponse } from "../../shared/http/errors";
+import { commandResponse } from "../../shared/http/staff-command";
+
+/** The kitchen staff's thin API (staff role): see a ticket, and move it on. */
+const tickets = (env: Env, orderId: string) => (env.KITCHEN_TICKETS as DurableObjectNamespace<KitchenTicket>).getByName(orderId);
+const OrderId = z.uuid();
+
+export const kitchenApi = contextApi<Env>("kitchen")
+  .use("/kitchen/*", allowRoles("staff"))
+  .use("/kitchen/tickets/:orderId/*", async (c, next) => {
+    if (!OrderId.safeParse(c.req.param("orderId")).success) return errorResponse(c, 404, "not_found", "No ticket for this order.");
+    await next();
+  })
+  .get("/kitchen/tickets/:orderId", async (c) => {
+    const ticket = OrderId.safeParse(c.req.param("orderId")).success ? await tickets(c.env, c.req.param("orderId")).ticket() : undefined;
+    return ticket && ticket.items.length ? c.json(ticket) : errorResponse(c, 404, "not_found", "No ticket for this order.");
+  })
+  .post("/kitchen/tickets/:orderId/start-preparing", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).startPreparing()))
+  .post("/kitchen/tickets/:orderId/pizza-baked", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).pizzaBaked()))
+  .post("/kitchen/tickets/:orderId/quality-checked", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).qualityChecked()));

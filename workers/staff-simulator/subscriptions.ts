@@ -1,0 +1,19 @@
+import { defineSubscription } from "../../shared/bus/subscription";
+
+/** Simulated staff (local life without staff): drives each order through the same staff commands real staff would use. */
+export const staffSimulatorSubscription = defineSubscription({
+  subscriber: "staff-simulator",
+  queue: "staff-simulator-inbox",
+  binding: "STAFF_SIMULATOR_INBOX",
+  deadLetterQueue: "staff-simulator-inbox-dlq",
+  events: {
+    "com.plantbasedpizza.order.confirmed.v1":
+      "plays the kitchen staff for the order: start preparing, pizza baked, quality checked",
+    "com.plantbasedpizza.order.ready-for-delivery.v1":
+      "plays the driver: assign, collect, deliver",
+    "com.plantbasedpizza.order.ready-for-collection.v1":
+      "plays the customer at the counter: collect",
+  },
+  maxAttempts: 5,
+  retryDelaySeconds: 1,
+});
