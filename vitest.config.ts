@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { existsSync, readdirSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { auxiliaryWorker, type AuxiliaryWorker } from "./test/support/auxiliary-workers";
 
 /**
  * Three kinds of test, one `vitest run`:
@@ -10,24 +11,17 @@ import { defineConfig } from "vitest/config";
  *    subscriptions and wrangler configs;
  *  - e2e: boots every worker with `npm run dev` (test/support/dev-system.ts) and talks HTTP to it.
  */
-type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], Function>;
-type AuxiliaryWorker = NonNullable<NonNullable<PoolOptions["miniflare"]>["workers"]>[number];
-
 const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
 
 /**
- * The dead-letter office, as `npm run build` bundled it, for projects whose worker binds its Durable
- * Object by `script_name` (auxiliary workers need a prebuilt script; `npm test` builds first).
+ * The orders worker binds the dead-letter office (by script_name) and every context's API (service
+ * bindings): its tests run those workers too, from their bundles (`npm test` builds first). The
+ * dead-letter office also files what the orders projection dead-letters, so tests can read it back.
  */
-const deadLetterOffice: AuxiliaryWorker = {
-  name: "pizza-dead-letters",
-  modules: true,
-  scriptPath: "./dist/dead-letters/index.js",
-  compatibilityDate: "2026-10-20",
-  durableObjects: { DEAD_LETTER_OFFICE: { className: "DeadLetterOffice", useSQLite: true } },
-  // Files what the orders projection dead-letters, so tests can read it back through the ops API.
-  queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } },
-};
+const ORDERS_AUXILIARY_WORKERS = [
+  auxiliaryWorker("dead-letters", { queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } } }),
+  ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) => auxiliaryWorker(w)),
+];
 
 /** Stands in for the subscribers in the router's tests: records what reached each queue. */
 const queueTap: AuxiliaryWorker = {

@@ -76,9 +76,9 @@ export const registry = {
       deliveryAddressId: "address-3",
       items: [
         { recipeId: "margherita", name: "Margherita", quantity: 1, unitPrice: { amount: 1000, currency: "GBP" } },
-        { recipeId: "delivery-fee", name: "Delivery", quantity: 1, unitPrice: { amount: 300, currency: "GBP" } },
         { recipeId: "verdure", name: "Verdure", quantity: 1, unitPrice: { amount: 1000, currency: "GBP" } },
       ],
+      deliveryFee: { amount: 300, currency: "GBP" },
       total,
       confirmedAt: at,
     },

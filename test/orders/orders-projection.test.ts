@@ -6,6 +6,7 @@ import { mintToken } from "../../shared/auth/token";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/orders";
+import { submitCommand } from "./submit-command";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -22,19 +23,20 @@ async function deliver(body: unknown, attempts = 1) {
   return getQueueResult(batch, ctx);
 }
 
+/** A submitted order whose payment was taken: confirmed, waiting for the kitchen. */
 async function placeOrder(): Promise<string> {
   const orderId = crypto.randomUUID();
-  await orders.getByName(orderId).submit({
-    orderId,
-    customerId: "alice",
-    fulfilment: "collection",
-    lines: [{ recipeId: "funghi", name: "Funghi", quantity: 1, unitPrice: { amount: 1150, currency: "GBP" } }],
-    fingerprint: "f",
-    commandId: "submit-order:test",
-    traceparent: startTrace(),
-  });
+  await orders.getByName(orderId).submit(submitCommand(orderId));
+  await deliver(paymentTaken(orderId));
   return orderId;
 }
+
+const paymentTaken = (orderId: string) =>
+  createEvent(
+    "com.plantbasedpizza.payment.taken.v1",
+    { orderId, paymentId: `payment-${orderId}`, amount: { amount: 1150, currency: "GBP" }, takenAt: new Date().toISOString() },
+    { traceparent: startTrace(), causationid: "test", subject: orderId },
+  );
 
 const preparationStarted = (orderId: string): PizzaEvent<"com.plantbasedpizza.kitchen.preparation-started.v1"> =>
   createEvent(

@@ -5,18 +5,10 @@ import type { Order } from "../../durable-objects/order";
 import { Outbox } from "../../shared/durable/outbox";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
+import { submitCommand } from "./submit-command";
 
 /** The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue. */
 const orders = env.ORDERS as DurableObjectNamespace<Order>;
-const submitCommand = (orderId: string) => ({
-  orderId,
-  customerId: "alice",
-  fulfilment: "collection" as const,
-  lines: [{ recipeId: "margherita", name: "Margherita", quantity: 1, unitPrice: { amount: 1000, currency: "GBP" } }],
-  fingerprint: "f",
-  commandId: "submit-order:test",
-  traceparent: startTrace(),
-});
 const outboxRows = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
 
 describe("the order's outbox", () => {
@@ -28,7 +20,7 @@ describe("the order's outbox", () => {
     await runDurableObjectAlarm(stub);
     expect(await stub.unpublishedEvents()).toBe(0);
     await runInDurableObject(stub, (_instance: Order, state) => {
-      expect(state.storage.sql.exec("SELECT status FROM orders").one()).toEqual({ status: "confirmed" });
+      expect(state.storage.sql.exec("SELECT status FROM orders").one()).toEqual({ status: "submitted" });
     });
   });
 

@@ -2,6 +2,10 @@ import { env, exports } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../shared/auth/token";
+import type { AddressBook } from "../../durable-objects/address-book";
+import { createEvent } from "../../shared/events/envelope";
+import { registry } from "../../shared/events/registry";
+import { startTrace } from "../../shared/events/trace";
 import { orderIdFor } from "../../workers/orders/submit-order";
 
 /** The orders thin API inside workerd, against the real Order Durable Object. */
@@ -77,7 +81,7 @@ describe("POST /orders", () => {
     expect(res.headers.get("Location")).toBe(`/orders/${orderId}`);
     const view = await (await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${bob}` } })).json<{ total: unknown; status: string }>();
     expect(view.total).toEqual({ amount: 2 * 1250 + 1150, currency: "GBP" });
-    expect(view.status).toBe("confirmed");
+    expect(view.status).toBe("submitted");
   });
 
   it("replays a repeated Idempotency-Key and keys it per customer", async () => {
@@ -91,7 +95,56 @@ describe("POST /orders", () => {
     expect(second.headers.get("Idempotent-Replayed")).toBe("true");
     expect(firstBody.orderId).toBe(await orderIdFor("carol", "k-1"));
     expect((await dans.json<{ orderId: string }>()).orderId).not.toBe(firstBody.orderId);
-    expect((await submit(carol, { ...order, fulfilment: "delivery", deliveryAddressId: "a" }, { "Idempotency-Key": "k-1" })).status).toBe(422);
+    expect((await submit(carol, { ...order, items: [{ recipeId: "diavola", quantity: 3 }] }, { "Idempotency-Key": "k-1" })).status).toBe(422);
+  });
+});
+
+describe("delivery orders", () => {
+  it("accept only one of the customer's own addresses, and add the delivery fee", async () => {
+    const addresses = env.ADDRESS_BOOKS as DurableObjectNamespace<AddressBook>;
+    await addresses.getByName("erin").addressAdded(
+      createEvent("com.plantbasedpizza.customer.address-added.v1", { ...registry["com.plantbasedpizza.customer.address-added.v1"].example, customerId: "erin", addressId: "address-erin" }, { traceparent: startTrace(), causationid: "t" }),
+    );
+    const delivery = { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" };
+    const someoneElses = await submit(await token("mallory"), { ...delivery, deliveryAddressId: "address-erin" });
+    expect(someoneElses.status).toBe(400);
+    expect((await someoneElses.json<{ issues: { field: string; reason: string }[] }>()).issues).toEqual([
+      { field: "deliveryAddressId", reason: expect.stringMatching(/^not one of your delivery addresses/) },
+    ]);
+    const erin = await token("erin");
+    const own = await submit(erin, { ...delivery, deliveryAddressId: "address-erin" });
+    expect(own.status).toBe(202);
+    const { orderId } = await own.json<{ orderId: string }>();
+    const view = await (await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${erin}` } })).json<{ total: unknown; deliveryFee: unknown }>();
+    expect(view.deliveryFee).toEqual({ amount: 300, currency: "GBP" });
+    expect(view.total).toEqual({ amount: 1300, currency: "GBP" });
+  });
+});
+
+describe("POST /orders/:orderId/cancel", () => {
+  it("cancels the customer's own order and is 404 for anyone else's", async () => {
+    const fay = await token("fay");
+    const { orderId } = await (await submit(fay, order)).json<{ orderId: string }>();
+    const cancel = (t: string) => api(`/orders/${orderId}/cancel`, { method: "POST", headers: { Authorization: `Bearer ${t}` } });
+    expect((await cancel(await token("mallory"))).status).toBe(404);
+    const res = await cancel(fay);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ orderId, status: "cancelled" });
+  });
+});
+
+describe("the gateway", () => {
+  it("authenticates once and lets each context decide who may use it", async () => {
+    const get = async (path: string, t?: string) => api(path, t ? { headers: { Authorization: `Bearer ${t}` } } : {});
+    expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000")).status).toBe(401);
+    expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("gil"))).status).toBe(403);
+    expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("cook", "staff"))).status).toBe(404);
+    expect((await get("/analytics/revenue", await token("gil"))).status).toBe(403);
+    expect((await get("/analytics/revenue", await token("op", "operator"))).status).toBe(200);
+    const loyalty = await get("/loyalty/me", await token("gil"));
+    expect(loyalty.status).toBe(200);
+    expect(await loyalty.json()).toMatchObject({ customerId: "gil", points: 0 });
+    expect((await get("/no-such-place")).status).toBe(404);
   });
 });
 

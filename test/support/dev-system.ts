@@ -13,9 +13,15 @@ import { waitFor } from "./wait-for";
  */
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The system with simulated staff off and a 3 s payment deadline: tests play the staff. */
     baseUrl: string;
+    /** The system exactly as `npm run dev` starts it (simulated staff on). */
+    simulatedBaseUrl: string;
   }
 }
+
+/** Extra `wrangler dev` flags for the system whose staff the tests play. */
+export const STAFFED_FLAGS = ["--var", "SIMULATED_STAFF:off", "--var", "PAYMENT_TIMEOUT_SECONDS:3"];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,49 +35,69 @@ function freePort(): Promise<number> {
   });
 }
 
-let dev: ChildProcess | undefined;
-let stateDir: string | undefined;
+interface DevSystem {
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** Runs `npm run dev` on free ports with a fresh state directory, and waits until it serves. */
+async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
   const port = await freePort();
   const inspectorPort = await freePort();
-  stateDir = mkdtempSync(join(tmpdir(), "pizza-e2e-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "pizza-e2e-"));
   let output = "";
-  dev = spawn("npm", ["run", "dev", "--", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", stateDir, "--ip", "127.0.0.1"], {
-    cwd: process.cwd(),
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, so teardown stops wrangler and workerd with it
-  });
+  const dev: ChildProcess = spawn(
+    "npm",
+    ["run", "dev", "--", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", stateDir, "--ip", "127.0.0.1", ...extraFlags],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so stopping it stops wrangler and workerd with it
+    },
+  );
   dev.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   dev.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => dev!.on("exit", resolve));
+  const exited = new Promise<void>((resolve) => dev.on("exit", () => resolve()));
+
+  const stop = async () => {
+    if (dev.pid && dev.exitCode === null) {
+      process.kill(-dev.pid, "SIGTERM");
+      const timer = setTimeout(() => dev.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  };
 
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
       "npm run dev to serve GET /menu",
       async () => {
-        if (dev!.exitCode !== null) throw new Error(`npm run dev exited (${dev!.exitCode}):\n${output}`);
+        if (dev.exitCode !== null) throw new Error(`npm run dev exited (${dev.exitCode})`);
         const res = await fetch(`${baseUrl}/menu`).catch(() => undefined);
         return res?.ok ? true : undefined;
       },
-      { timeoutMs: 90_000, intervalMs: 250 },
+      { timeoutMs: 120_000, intervalMs: 250 },
     );
   } catch (error) {
-    await stop(exited);
+    await stop();
     throw new Error(`${(error as Error).message}\n--- npm run dev output ---\n${output.slice(-4000)}`);
   }
-  project.provide("baseUrl", baseUrl);
-  return () => stop(exited);
+  return { baseUrl, stop };
 }
 
-async function stop(exited: Promise<number | null>): Promise<void> {
-  if (dev?.pid && dev.exitCode === null) {
-    process.kill(-dev.pid, "SIGTERM");
-    const timer = setTimeout(() => dev?.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timer);
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const systems = await Promise.allSettled([startDevSystem(STAFFED_FLAGS), startDevSystem([])]);
+  const started = systems.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const stopAll = async () => void (await Promise.all(started.map((s) => s.stop())));
+  const failed = systems.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
   }
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  project.provide("baseUrl", started[0]!.baseUrl);
+  project.provide("simulatedBaseUrl", started[1]!.baseUrl);
+  return stopAll;
 }

@@ -26,6 +26,9 @@ export const menu: readonly Recipe[] = [
   recipe("hawaiian-jackfruit", "Hawaiian Jackfruit", "Pulled BBQ jackfruit, pineapple, spring onion.", 1300),
 ];
 
+/** The fixed fee every delivery order carries (on the menu, so customers see it before ordering). */
+export const deliveryFee = { name: "Delivery", description: "To your door, hot.", price: { amount: 300, currency: CURRENCY } };
+
 const byId = new Map(menu.map((r) => [r.recipeId, r]));
 export function findRecipe(recipeId: string): Recipe | undefined {
   return byId.get(recipeId);

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { CardToken } from "../../shared/events/catalog/payments";
 import type { FieldIssue } from "../../shared/http/errors";
-import { findRecipe } from "./menu";
+import { deliveryFee, findRecipe } from "./menu";
 
 /** The SubmitOrder command as a customer sends it. Prices are never accepted from the client. */
 export const SubmitOrderBody = z
@@ -16,6 +17,12 @@ export const SubmitOrderBody = z
       .max(25),
     fulfilment: z.enum(["collection", "delivery"]),
     deliveryAddressId: z.string().min(1).max(64).optional(),
+    /**
+     * The card to charge, as a token from the (simulated) card processor: tok_visa, tok_declined,
+     * tok_no_answer, tok_answer_after_<N>s (see workers/payments/card-processor.ts). Without one, the
+     * customer's card on file is charged.
+     */
+    cardToken: CardToken.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.fulfilment === "delivery" && !body.deliveryAddressId) {
@@ -34,8 +41,14 @@ export interface PricedLine {
   unitPrice: { amount: number; currency: string };
 }
 
-/** Prices every line from the menu; unknown recipes are reported per field. */
-export function priceOrder(body: SubmitOrderBody): { lines: PricedLine[] } | { issues: FieldIssue[] } {
+export interface PricedOrder {
+  lines: PricedLine[];
+  deliveryFee?: { amount: number; currency: string };
+  total: { amount: number; currency: string };
+}
+
+/** Prices every line from the menu (plus the delivery fee); unknown recipes are reported per field. */
+export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const lines: PricedLine[] = [];
   body.items.forEach((item, i) => {
@@ -43,14 +56,10 @@ export function priceOrder(body: SubmitOrderBody): { lines: PricedLine[] } | { i
     if (!recipe) issues.push({ field: `items.${i}.recipeId`, reason: `unknown recipe '${item.recipeId}'; see GET /menu` });
     else lines.push({ recipeId: recipe.recipeId, name: recipe.name, quantity: item.quantity, unitPrice: recipe.price });
   });
-  return issues.length ? { issues } : { lines };
-}
-
-export function totalOf(lines: PricedLine[]): { amount: number; currency: string } {
-  return {
-    amount: lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0),
-    currency: lines[0]!.unitPrice.currency,
-  };
+  if (issues.length) return { issues };
+  const fee = body.fulfilment === "delivery" ? deliveryFee.price : undefined;
+  const amount = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0) + (fee?.amount ?? 0);
+  return { lines, ...(fee ? { deliveryFee: fee } : {}), total: { amount, currency: lines[0]!.unitPrice.currency } };
 }
 
 /** The Idempotency-Key header: opaque, printable, bounded. */
@@ -80,6 +89,7 @@ export async function fingerprint(body: SubmitOrderBody): Promise<string> {
     items: body.items.map((i) => [i.recipeId, i.quantity]),
     fulfilment: body.fulfilment,
     deliveryAddressId: body.deliveryAddressId ?? null,
+    cardToken: body.cardToken ?? null,
   });
   return Array.from(await sha256(canonical), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -27,6 +27,8 @@ export const OrderConfirmedV1 = z.object({
   fulfilment: Fulfilment,
   deliveryAddressId: z.string().min(1).optional(),
   items: z.array(OrderLine).min(1),
+  /** Delivery orders only: the fixed delivery fee from the menu, included in `total`. */
+  deliveryFee: Money.optional(),
   total: Money,
   confirmedAt: z.iso.datetime(),
 });

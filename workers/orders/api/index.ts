@@ -4,6 +4,7 @@ import { startTrace } from "../../../shared/events/trace";
 import { errorResponse } from "../../../shared/http/errors";
 import { logEvent } from "../../../shared/log";
 import type { OrdersApp } from "./app";
+import { gatewayRoutes } from "./gateway";
 import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
 import { orderRoutes } from "./orders";
@@ -18,11 +19,20 @@ export const api = new Hono<OrdersApp>()
     c.res.headers.set("traceparent", c.var.traceparent);
   })
   .use("*", bodyLimit({ maxSize: 32 * 1024, onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is larger than 32 KB.", [{ field: "body", reason: "larger than 32 KB" }]) }))
-  .get("/", (c) => c.json({ service: "plant-based-pizza", menu: "/menu", orders: "/orders", schemas: "/schemas/events" }))
+  .get("/", (c) =>
+    c.json({
+      service: "plant-based-pizza",
+      menu: "/menu",
+      orders: "/orders",
+      schemas: "/schemas/events",
+      contexts: ["/customers/me/addresses", "/loyalty/me", "/kitchen/tickets/{orderId}", "/delivery/orders/{orderId}", "/collection/orders/{orderId}", "/analytics/revenue"],
+    }),
+  )
   .route("/menu", menuRoutes)
   .route("/orders", orderRoutes)
   .route("/schemas/events", schemaRoutes)
   .route("/ops", opsRoutes)
+  .route("/", gatewayRoutes)
   .notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`))
   .onError((error, c) => {
     logEvent({ at: "orders-api", outcome: "error", method: c.req.method, route: c.req.routePath, traceparent: c.var.traceparent, reason: error.message });

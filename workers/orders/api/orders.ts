@@ -1,12 +1,16 @@
 import { z } from "zod";
+import { requireRole } from "../../../shared/http/auth";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
-import { requireRole } from "../../../shared/http/auth";
-import { orderObject } from "../order-stub";
+import { commandResponse } from "../../../shared/http/staff-command";
+import { addressBook, orderObject } from "../durable-objects";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
 
 const OrderId = z.uuid();
+
+/** Used when a SubmitOrder names no card: the customer's card on file (simulated: it approves). */
+const CARD_ON_FILE = "tok_card_on_file";
 
 /**
  * The orders thin API: validate the SubmitOrder command, hand it to the order's Durable Object and
@@ -29,16 +33,28 @@ export const orderRoutes = newRoutes()
       return errorResponse(c, 400, "validation_failed", "The Idempotency-Key header is not valid.", zodIssues(key.error, "Idempotency-Key"));
     }
     const customerId = c.var.principal.id;
+    const { deliveryAddressId } = body.data;
+    // Orders' own copy of the customer's addresses (from customers' events): eventually consistent,
+    // so an address added a moment ago may not be known yet; the client may retry with the same key.
+    if (deliveryAddressId && !(await addressBook(c.env, customerId).owns(deliveryAddressId))) {
+      return errorResponse(c, 400, "validation_failed", "The order is not valid.", [
+        { field: "deliveryAddressId", reason: "not one of your delivery addresses (a new address can take a few seconds to be known)" },
+      ]);
+    }
     const orderId = await orderIdFor(customerId, key?.data);
     const result = await orderObject(c.env, orderId).submit({
       orderId,
       customerId,
       fulfilment: body.data.fulfilment,
-      ...(body.data.deliveryAddressId ? { deliveryAddressId: body.data.deliveryAddressId } : {}),
+      ...(deliveryAddressId ? { deliveryAddressId } : {}),
       lines: priced.lines,
+      ...(priced.deliveryFee ? { deliveryFee: priced.deliveryFee } : {}),
+      total: priced.total,
+      cardToken: body.data.cardToken ?? CARD_ON_FILE,
       fingerprint: await fingerprint(body.data),
       commandId: `submit-order:${crypto.randomUUID()}`,
       traceparent: c.var.traceparent,
+      paymentTimeoutSeconds: Number(c.env.PAYMENT_TIMEOUT_SECONDS),
     });
     if (result.outcome === "conflict") {
       return errorResponse(c, 422, "idempotency_key_reused", "This Idempotency-Key was already used for a different order.", [
@@ -58,6 +74,11 @@ export const orderRoutes = newRoutes()
     const orderId = c.req.param("orderId");
     const events = OrderId.safeParse(orderId).success ? await orderObject(c.env, orderId).appliedEvents(c.var.principal.id) : undefined;
     return events ? c.json({ orderId, events }) : notFound(c, orderId);
+  })
+  .post("/:orderId/cancel", async (c) => {
+    const orderId = c.req.param("orderId");
+    if (!OrderId.safeParse(orderId).success) return notFound(c, orderId);
+    return commandResponse(c, await orderObject(c.env, orderId).cancel(c.var.principal.id));
   });
 
 // Another customer's order is "not found" too: its existence is not theirs to learn.

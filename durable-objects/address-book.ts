@@ -1,0 +1,30 @@
+import { DurableObject } from "cloudflare:workers";
+import type { HandlerOutcome } from "../shared/consumer/harness";
+import type { PizzaEvent } from "../shared/events/envelope";
+import { Inbox } from "../shared/durable/inbox";
+
+/**
+ * The orders context's own record of which delivery address ids belong to a customer (one object per
+ * customer), built from the customers context's address events: orders accepts a delivery only to
+ * the customer's own address without ever calling the customers context. Only ids are kept: the
+ * address itself is delivery's business.
+ */
+export class AddressBook extends DurableObject {
+  private readonly inbox: Inbox;
+
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env as never);
+    this.inbox = new Inbox(ctx.storage);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS addresses (address_id TEXT PRIMARY KEY, added_at TEXT NOT NULL)");
+  }
+
+  addressAdded(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
+    return this.inbox.once(event, () => {
+      this.ctx.storage.sql.exec("INSERT OR IGNORE INTO addresses VALUES (?, ?)", event.data.addressId, event.data.addedAt);
+    });
+  }
+
+  owns(addressId: string): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM addresses WHERE address_id = ?", addressId).toArray().length > 0;
+  }
+}

@@ -1,0 +1,40 @@
+import type { SimulatedStaffShift, StaffCommand } from "../../durable-objects/simulated-staff-shift";
+import { consumeEvents } from "../../shared/consumer/harness";
+import type { PizzaEvent } from "../../shared/events/envelope";
+import { logEvent } from "../../shared/log";
+import { staffSimulatorSubscription } from "./subscriptions";
+
+/**
+ * Local life without staff: when SIMULATED_STAFF is "on" (as `npm run dev` sets it), simulated
+ * cooks, drivers and counter staff move every order along after short pauses, so an order placed
+ * locally runs to completed with nobody at the keyboard. They send the same staff commands real staff
+ * do, so everything downstream is the real thing. Runs in the orders worker (see wrangler.toml).
+ */
+const shift = (env: Env, orderId: string) => (env.SIMULATED_STAFF_SHIFTS as DurableObjectNamespace<SimulatedStaffShift>).getByName(orderId);
+
+const staffFor = (commands: (orderId: string) => StaffCommand[]) =>
+  async (event: PizzaEvent & { data: { orderId: string } }, env: Env) => {
+    if (env.SIMULATED_STAFF !== "on") {
+      logEvent({ at: "simulated-staff", outcome: "off", type: event.type, id: event.id });
+      return "processed" as const;
+    }
+    return shift(env, event.data.orderId).plan(event, commands(event.data.orderId));
+  };
+
+export const staffSimulator = consumeEvents<keyof typeof staffSimulatorSubscription.events, Env>({
+  subscription: staffSimulatorSubscription,
+  deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
+  handlers: {
+    "com.plantbasedpizza.order.confirmed.v1": staffFor((id) => [
+      { path: `/kitchen/tickets/${id}/start-preparing` },
+      { path: `/kitchen/tickets/${id}/pizza-baked` },
+      { path: `/kitchen/tickets/${id}/quality-checked` },
+    ]),
+    "com.plantbasedpizza.order.ready-for-delivery.v1": staffFor((id) => [
+      { path: `/delivery/orders/${id}/driver`, body: { driverId: "simulated-driver" } },
+      { path: `/delivery/orders/${id}/collected-by-driver` },
+      { path: `/delivery/orders/${id}/delivered` },
+    ]),
+    "com.plantbasedpizza.order.ready-for-collection.v1": staffFor((id) => [{ path: `/collection/orders/${id}/collected` }]),
+  },
+});
