@@ -23,14 +23,19 @@ const ORDERS_AUXILIARY_WORKERS = [
   ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) => auxiliaryWorker(w)),
 ];
 
-/** Stands in for the subscribers in the router's tests: records what reached each queue. */
-const queueTap: AuxiliaryWorker = {
+/**
+ * A real worker consuming real queues that a project's worker sends to but nothing in that project
+ * consumes (the bus, a dead-letter queue, the router's subscriber queues), recording what arrived so
+ * tests can read it through the QUEUE_TAP service binding (test/support/queue-tap.ts).
+ */
+const queueTap = (queues: string[]): AuxiliaryWorker => ({
   name: "queue-tap",
   modules: true,
   scriptPath: "./test/support/queue-tap.js",
   compatibilityDate: "2026-10-20",
-  queueConsumers: Object.fromEntries(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"].map((q) => [q, { maxBatchTimeout: 0.05 }])),
-};
+  queueConsumers: Object.fromEntries(queues.map((q) => [q, { maxBatchTimeout: 0.05 }])),
+});
+const TAP = { QUEUE_TAP: "queue-tap" };
 
 const workerProject = (name: string, configPath: string, auxiliaryWorkers: AuxiliaryWorker[] = [], serviceBindings: Record<string, string> = {}) => ({
   plugins: [
@@ -54,16 +59,19 @@ export default defineConfig({
     silent: "passed-only",
     projects: [
       workerProject("orders", "./wrangler.toml", ORDERS_AUXILIARY_WORKERS),
-      workerProject("router", "./workers/router/wrangler.toml", [queueTap], { QUEUE_TAP: "queue-tap" }),
-      ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`)),
-      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts"] } },
+      workerProject("router", "./workers/router/wrangler.toml", [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])], TAP),
+      // Their tests read what they published on the bus and put on their dead-letter queue.
+      ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP)),
+      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts"] } },
       {
         test: {
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/support/dev-system.ts"],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
+          // The e2e files share one running system; one at a time keeps their revenue checks exact.
+          fileParallelism: false,
           hookTimeout: 120_000,
         },
       },

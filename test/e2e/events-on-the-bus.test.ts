@@ -1,9 +1,11 @@
 import { describe, expect, inject, it } from "vitest";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { staffFlows } from "../support/staff-flows";
 import { waitFor } from "../support/wait-for";
 
 /** What the bus does with events that are repeated or wrong, seen through the operators' endpoints. */
 const pizza = pizzaClient(inject("baseUrl"));
+const { startPreparing } = staffFlows(pizza);
 
 describe("the event bus", () => {
   it("sends an invalid event to a dead-letter queue with the reason, where operators can read it", async () => {
@@ -35,7 +37,7 @@ describe("the event bus", () => {
     const grace = await pizza.token(uniqueId("grace"));
     const operator = await pizza.token(uniqueId("operator"), "operator");
     const { body } = await pizza.submitOrder(grace, { items: [{ recipeId: "verdure", quantity: 1 }], fulfilment: "collection" });
-    const before = await pizza.waitForOrder(grace, body.orderId, "to be preparing", (o) => o.status === "preparing");
+    const before = await startPreparing(grace, body.orderId);
     const events = (await pizza.orderEvents(grace, body.orderId)).body.events;
     const kitchenEvent = events.find((e) => e.type === "com.plantbasedpizza.kitchen.preparation-started.v1");
 

@@ -1,23 +1,27 @@
 import { CloudEvent } from "cloudevents";
 import { describe, expect, inject, it } from "vitest";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { staffFlows } from "../support/staff-flows";
 
 /**
  * The backbone end to end, through every worker as `npm run dev` runs them: the orders API, the
- * order's Durable Object and outbox, the bus queue and router, the kitchen, the orders projection.
+ * order's Durable Object and outbox, the bus and router, payments, the kitchen, the orders projection.
+ * (This system runs without simulated staff: the tests play the cook.)
  */
 const pizza = pizzaClient(inject("baseUrl"));
 const margheritaForCollection = { items: [{ recipeId: "margherita", quantity: 2 }], fulfilment: "collection" };
 
+const { startPreparing } = staffFlows(pizza);
+
 describe("a submitted order", () => {
-  it("is accepted at once and reaches the kitchen: submitted -> confirmed -> preparing", async () => {
+  it("is accepted at once, paid, confirmed and prepared: submitted -> confirmed -> preparing", async () => {
     const alice = await pizza.token(uniqueId("alice"));
     const submitted = await pizza.submitOrder(alice, margheritaForCollection);
     expect(submitted.status).toBe(202);
     expect(submitted.body).toEqual({ orderId: expect.any(String), status: "submitted" });
     expect(submitted.headers.get("Location")).toBe(`/orders/${submitted.body.orderId}`);
 
-    const order = await pizza.waitForOrder(alice, submitted.body.orderId, "to be preparing", (o) => o.status === "preparing");
+    const order = await startPreparing(alice, submitted.body.orderId);
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "confirmed", "preparing"]);
     expect(order.history.map((h: { eventType: string }) => h.eventType)).toEqual([
       "com.plantbasedpizza.order.submitted.v1",
@@ -25,6 +29,7 @@ describe("a submitted order", () => {
       "com.plantbasedpizza.kitchen.preparation-started.v1",
     ]);
     expect(order.total).toEqual({ amount: 2000, currency: "GBP" });
+    expect(order.payment).toEqual({ status: "taken" });
     expect(order.items).toEqual([{ recipeId: "margherita", name: "Margherita", quantity: 2, unitPrice: { amount: 1000, currency: "GBP" } }]);
   });
 
@@ -33,15 +38,20 @@ describe("a submitted order", () => {
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const submitted = await pizza.call("POST", "/orders", {
       token: bob,
-      body: { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: "addr-1" },
+      body: { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection", cardToken: "tok_visa" },
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     });
     expect(submitted.status).toBe(202);
     const orderId = submitted.body.orderId;
-    await pizza.waitForOrder(bob, orderId, "to be preparing", (o) => o.status === "preparing");
+    await startPreparing(bob, orderId);
 
     const { body } = await pizza.orderEvents(bob, orderId);
-    expect(body.events).toHaveLength(3);
+    expect(body.events.map((e) => e.type)).toEqual([
+      "com.plantbasedpizza.order.submitted.v1",
+      "com.plantbasedpizza.payment.taken.v1",
+      "com.plantbasedpizza.order.confirmed.v1",
+      "com.plantbasedpizza.kitchen.preparation-started.v1",
+    ]);
     for (const event of body.events) {
       const strict = new CloudEvent(event, true); // throws on any violation
       expect(strict.validate()).toBe(true);
@@ -52,11 +62,11 @@ describe("a submitted order", () => {
     // One trace context, started at the API request and carried unchanged through every hop.
     expect(new Set(body.events.map((e: { traceparent: string }) => e.traceparent)).size).toBe(1);
     // Each event names the one that caused it.
-    const [orderSubmitted, orderConfirmed, preparationStarted] = body.events;
+    const [orderSubmitted, paymentTaken, orderConfirmed, preparationStarted] = body.events;
     expect(orderSubmitted.causationid).toMatch(/^submit-order:/);
-    expect(orderConfirmed.causationid).toBe(orderSubmitted.id);
+    expect(paymentTaken.causationid).not.toBe(orderSubmitted.id); // the take-payment command between them
+    expect(orderConfirmed.causationid).toBe(paymentTaken.id);
     expect(preparationStarted.causationid).toBe(orderConfirmed.id);
-    expect(orderConfirmed.data).toMatchObject({ orderId, deliveryAddressId: "addr-1", fulfilment: "delivery" });
   });
 });
 
@@ -75,10 +85,10 @@ describe("idempotent submission", () => {
     expect(other.status).toBe(422);
     expect(other.body.issues).toEqual([{ field: "Idempotency-Key", reason: "already used with a different body" }]);
 
-    await pizza.waitForOrder(carol, first.body.orderId, "to be preparing", (o) => o.status === "preparing");
+    await startPreparing(carol, first.body.orderId);
     const { body } = await pizza.orderEvents(carol, first.body.orderId);
     expect(body.events.filter((e) => e.type === "com.plantbasedpizza.order.submitted.v1")).toHaveLength(1);
-    expect(body.events.filter((e) => e.type === "com.plantbasedpizza.kitchen.preparation-started.v1")).toHaveLength(1);
+    expect(body.events.filter((e) => e.type === "com.plantbasedpizza.payment.taken.v1")).toHaveLength(1);
   });
 });
 
@@ -92,6 +102,8 @@ describe("bad input", () => {
       [{ items: [{ recipeId: "hawaiian", quantity: 1 }], fulfilment: "collection" }, 400, "items.0.recipeId"],
       [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "drone" }, 400, "fulfilment"],
       [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" }, 400, "deliveryAddressId"],
+      [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: "address-nobody" }, 400, "deliveryAddressId"],
+      [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection", cardToken: "4111111111111111" }, 400, "cardToken"],
       ["{not json", 400, "body"],
     ];
     for (const [body, status, field] of cases) {

@@ -1,57 +1,91 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { Principal } from "../../shared/auth/token";
 import type { KitchenTicket } from "../../durable-objects/kitchen-ticket";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/kitchen";
+import { kitchenApi } from "../../workers/kitchen/staff-api";
 import { exampleData } from "../support/example-events";
 
-/** The kitchen's consumer with real queue batches and its own Durable Object storage. */
+/** The kitchen with real queue batches, its own Durable Object storage, and its staff API. */
 const tickets = env.KITCHEN_TICKETS as DurableObjectNamespace<KitchenTicket>;
+const cook: Principal = { id: "cook-1", role: "staff" };
 
-function orderConfirmed() {
-  const orderId = crypto.randomUUID();
-  return createEvent("com.plantbasedpizza.order.confirmed.v1", { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId }, {
-    traceparent: startTrace(),
-    causationid: "test",
-    subject: orderId,
-  });
+const cause = (orderId: string) => ({ traceparent: startTrace(), causationid: "test", subject: orderId });
+function orderConfirmed(orderId = crypto.randomUUID()) {
+  return createEvent("com.plantbasedpizza.order.confirmed.v1", { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId }, cause(orderId));
+}
+function orderCancelled(orderId: string) {
+  return createEvent("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId: "c", reason: "cancelled by the customer", cancelledAt: new Date().toISOString() }, cause(orderId));
 }
 
 async function deliver(body: unknown) {
-  const batch = createMessageBatch("kitchen-inbox", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
+  const batch = createMessageBatch<unknown>("kitchen-inbox", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   return getQueueResult(batch, ctx);
 }
 
-const inboxEntries = (state: DurableObjectState) =>
-  state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n;
+const staff = (orderId: string, step: string, principal: Principal = cook) =>
+  kitchenApi.fetch(new Request(`https://pizza.test/kitchen/tickets/${orderId}/${step}`, { method: "POST" }), { ...env, principal });
+
+/** How many tickets the object holds (one order, one ticket). */
+const ticketRows = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ticket").one().n;
 
 describe("the kitchen", () => {
-  it("opens a ticket from the confirmed order's own data and publishes that it started preparing", async () => {
+  it("opens a waiting ticket from the confirmed order's own data", async () => {
     const confirmed = orderConfirmed();
-    const result = await deliver(confirmed);
-    expect(result.explicitAcks).toHaveLength(1);
-    const stub = tickets.getByName(confirmed.data.orderId);
-    expect(await stub.ticket()).toMatchObject({
+    expect((await deliver(confirmed)).explicitAcks).toHaveLength(1);
+    expect(await tickets.getByName(confirmed.data.orderId).ticket()).toMatchObject({
       orderId: confirmed.data.orderId,
-      status: "preparing",
-      items: [{ recipeId: "margherita", name: "Margherita", quantity: 2 }],
+      status: "waiting",
+      items: [{ recipeId: "margherita", name: "Margherita", quantity: 1 }, { recipeId: "verdure", name: "Verdure", quantity: 1 }],
     });
-    await runDurableObjectAlarm(stub);
-    expect(await stub.unpublishedEvents()).toBe(0);
   });
 
   it("opens one ticket however often the order arrives", async () => {
     const confirmed = orderConfirmed();
     await deliver(confirmed);
-    const again = await deliver(confirmed);
-    expect(again.explicitAcks).toHaveLength(1);
-    await runInDurableObject(tickets.getByName(confirmed.data.orderId), (_t: KitchenTicket, state) => {
-      expect(state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ticket").one().n).toBe(1);
-      expect(inboxEntries(state)).toBe(1);
-    });
+    expect((await deliver(confirmed)).explicitAcks).toHaveLength(1);
+    await runInDurableObject(tickets.getByName(confirmed.data.orderId), (_t: KitchenTicket, state) => expect(ticketRows(state)).toBe(1));
+  });
+
+  it("moves through start preparing, pizza baked and quality checked, publishing each step", async () => {
+    const { data } = orderConfirmed();
+    await deliver(orderConfirmed(data.orderId));
+    for (const [step, status] of [["start-preparing", "preparing"], ["pizza-baked", "baked"], ["quality-checked", "quality-checked"]] as const) {
+      const res = await staff(data.orderId, step);
+      expect(res.status, step).toBe(202);
+      expect(await res.json()).toMatchObject({ status });
+    }
+    const stub = tickets.getByName(data.orderId);
+    await runDurableObjectAlarm(stub);
+    expect(await stub.unpublishedEvents()).toBe(0);
+    // Repeating a step that took effect is fine; skipping one is not.
+    expect((await staff(data.orderId, "pizza-baked")).status).toBe(202);
+  });
+
+  it("refuses steps out of order, for cancelled orders, and for non-staff", async () => {
+    const { data } = orderConfirmed();
+    await deliver(orderConfirmed(data.orderId));
+    const early = await staff(data.orderId, "pizza-baked");
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ error: "conflict", message: "The ticket is waiting; it must be preparing first." });
+    expect((await staff(data.orderId, "start-preparing", { id: "alice", role: "customer" })).status).toBe(403);
+    expect((await staff(crypto.randomUUID(), "start-preparing")).status).toBe(404);
+
+    await deliver(orderCancelled(data.orderId));
+    expect((await tickets.getByName(data.orderId).ticket())?.status).toBe("withdrawn");
+    expect((await staff(data.orderId, "start-preparing")).status).toBe(409);
+  });
+
+  it("withdraws the ticket even when the cancellation overtakes the confirmation", async () => {
+    const orderId = crypto.randomUUID();
+    await deliver(orderCancelled(orderId));
+    await deliver(orderConfirmed(orderId));
+    expect((await tickets.getByName(orderId).ticket())?.status).toBe("withdrawn");
+    expect((await staff(orderId, "start-preparing")).status).toBe(409);
   });
 });

@@ -38,6 +38,12 @@ export function pizzaClient(baseUrl: string) {
       call("POST", "/orders", { token, body, headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {} }),
     order: (token: string, orderId: string) => call("GET", `/orders/${orderId}`, { token }),
     orderEvents: (token: string, orderId: string) => call<{ events: any[] }>("GET", `/orders/${orderId}/events`, { token }),
+    cancelOrder: (token: string, orderId: string) => call("POST", `/orders/${orderId}/cancel`, { token }),
+    /** A staff command, e.g. staff(cook, `/kitchen/tickets/${id}/start-preparing`). */
+    staff: (token: string, path: string, body?: unknown) => call("POST", path, { token, ...(body === undefined ? {} : { body }) }),
+    addAddress: (token: string, address: unknown) => call("POST", "/customers/me/addresses", { token, body: address }),
+    loyalty: (token: string) => call("GET", "/loyalty/me", { token }),
+    revenue: (token: string, day: string) => call<{ revenue: { day: string; currency: string; amount: number; orders: number }[] }>("GET", `/analytics/revenue?from=${day}&to=${day}`, { token }),
     deadLetters: (token: string) => call<{ deadLetters: any[] }>("GET", "/ops/dead-letters", { token }),
     putOnBus: (token: string, event: unknown) => call("POST", "/ops/bus/events", { token, body: event }),
     /** Polls the order until `predicate` holds, returning the order. */

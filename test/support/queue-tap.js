@@ -1,5 +1,5 @@
-// A real worker that consumes the router's output queues in the router's tests and reports what
-// arrived where (GET / -> { [queue]: body[] }). It stands in for the subscribers, not for any binding.
+// A real worker consuming the queues a test project sends to but does not consume itself (the bus,
+// dead-letter queues, subscriber queues), reporting what arrived where: GET / -> { [queue]: body[] }.
 const received = {};
 export default {
   async queue(batch) {
