@@ -31,7 +31,7 @@ const ORDERS_AUXILIARY_WORKERS = [
 const queueTap = (queues: string[]): AuxiliaryWorker => ({
   name: "queue-tap",
   modules: true,
-  scriptPath: "./test/support/queue-tap.js",
+  scriptPath: "./test/support/queue-tap-worker.js",
   compatibilityDate: "2026-10-20",
   queueConsumers: Object.fromEntries(queues.map((q) => [q, { maxBatchTimeout: 0.05 }])),
 });

@@ -9,7 +9,7 @@ import { waitFor } from "../support/wait-for";
 
 /**
  * The router with real queues: what it forwards is received by a worker consuming the subscriber
- * queues and the bus's dead-letter queue (test/support/queue-tap.js).
+ * queues and the bus's dead-letter queue (test/support/queue-tap-worker.js).
  */
 const tap = (env as unknown as { QUEUE_TAP: Fetcher }).QUEUE_TAP;
 const received = async (): Promise<Record<string, { id?: string; body?: { id?: string }; reason?: string }[]>> => (await tap.fetch("https://tap/")).json();

@@ -1,0 +1,79 @@
+import type { HandlerOutcome } from "../shared/consumer/harness";
+import { minorUnitDigits, type Money } from "../shared/events/catalog/money";
+import { createEvent, type PizzaEvent } from "../shared/events/envelope";
+import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
+
+/**
+ * One customer's loyalty account: the points balance and the orders already rewarded. A completed
+ * order earns one point per whole unit of its currency (2350 pence: 23 points; 2350 yen: 2350).
+ * Each order is rewarded once: the inbox drops a redelivered event, and the rewarded orders drop a
+ * second event about the same order (say, one an operator re-put on the bus with a new id).
+ */
+export interface LoyaltyAward {
+  orderId: string;
+  points: number;
+  awardedAt: string;
+}
+
+export interface LoyaltyBalance {
+  points: number;
+  awards: LoyaltyAward[];
+}
+
+export function pointsFor(total: Money): number {
+  return Math.floor(total.amount / 10 ** minorUnitDigits(total.currency));
+}
+
+type AwardRow = { order_id: string; points: number; awarded_at: string };
+
+export class LoyaltyAccount extends PublishingObject<BusEnv> {
+  constructor(ctx: DurableObjectState, env: BusEnv) {
+    super(ctx, env);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS awards (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL UNIQUE, points INTEGER NOT NULL,
+      awarded_at TEXT NOT NULL, event_id TEXT NOT NULL)`);
+  }
+
+  private balance(): number {
+    return this.sql.exec<{ points: number }>("SELECT COALESCE(SUM(points), 0) AS points FROM awards").one().points;
+  }
+
+  private rewarded(orderId: string): boolean {
+    return this.sql.exec("SELECT 1 FROM awards WHERE order_id = ?", orderId).toArray().length > 0;
+  }
+
+  /** Order completed: award its points, once per order, and announce the new balance. */
+  awardPoints(event: PizzaEvent<"com.plantbasedpizza.order.completed.v1">): HandlerOutcome {
+    const { orderId, customerId, total } = event.data;
+    if (this.inbox.has(event)) return "duplicate";
+    if (this.rewarded(orderId)) {
+      this.inbox.once(event, () => {});
+      return "duplicate";
+    }
+    const points = pointsFor(total);
+    const awardedAt = new Date().toISOString();
+    this.record(
+      () => {
+        this.inbox.remember(event);
+        this.sql.exec("INSERT INTO awards (order_id, points, awarded_at, event_id) VALUES (?, ?, ?, ?)", orderId, points, awardedAt, event.id);
+      },
+      () => [
+        createEvent("com.plantbasedpizza.loyalty.points-awarded.v1", { customerId, orderId, points, balance: this.balance(), awardedAt }, {
+          traceparent: event.traceparent,
+          causationid: event.id,
+          subject: customerId,
+        }),
+      ],
+    );
+    return "processed";
+  }
+
+  /** The balance and the awards that make it up, oldest first. */
+  account(): LoyaltyBalance {
+    const awards = this.sql
+      .exec<AwardRow>("SELECT order_id, points, awarded_at FROM awards ORDER BY seq")
+      .toArray()
+      .map((r) => ({ orderId: r.order_id, points: r.points, awardedAt: r.awarded_at }));
+    return { points: this.balance(), awards };
+  }
+}

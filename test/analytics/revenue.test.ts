@@ -1,0 +1,121 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult, listDurableObjectIds } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { DailyRevenue } from "../../durable-objects/revenue-ledger";
+import type { Role } from "../../shared/auth/token";
+import { createEvent } from "../../shared/events/envelope";
+import { startTrace } from "../../shared/events/trace";
+import worker from "../../workers/analytics";
+import { analyticsApi } from "../../workers/analytics/revenue-api";
+import { exampleData } from "../support/example-events";
+
+/**
+ * Analytics: confirmed orders through the real consumer into real month ledgers, read back through
+ * the operators' API. Each test uses its own dates, so tests never count each other's orders.
+ */
+function orderConfirmed(confirmedAt: string, total: { amount: number; currency: string }, orderId: string = crypto.randomUUID()) {
+  return createEvent(
+    "com.plantbasedpizza.order.confirmed.v1",
+    { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId, total, confirmedAt },
+    { traceparent: startTrace(), causationid: "test", subject: orderId },
+  );
+}
+
+async function deliver(...bodies: unknown[]) {
+  const batch = createMessageBatch<unknown>("analytics-inbox", bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+const operator = { id: "olive", role: "operator" as const };
+const revenueCall = (query: string, as: { id: string; role: Role } = operator) =>
+  analyticsApi.fetch(new Request(`https://pizza.test/analytics/revenue${query}`), { ...env, principal: as });
+const revenue = async (query: string) => (await revenueCall(query)).json<{ from: string; to: string; revenue: DailyRevenue[] }>();
+const gbp = (amount: number) => ({ amount, currency: "GBP" });
+
+describe("revenue per day and currency", () => {
+  it("sums confirmed orders by UTC day and currency, sorted by day then currency", async () => {
+    const result = await deliver(
+      orderConfirmed("2030-03-05T09:00:00.000Z", gbp(2300)),
+      orderConfirmed("2030-03-05T23:59:59.999Z", gbp(1150)),
+      orderConfirmed("2030-03-05T12:00:00.000Z", { amount: 2800, currency: "EUR" }),
+      orderConfirmed("2030-03-04T00:00:00.000Z", gbp(1000)),
+      orderConfirmed("2030-03-06T00:00:00.000Z", gbp(999)),
+    );
+    expect(result.explicitAcks).toHaveLength(5);
+    expect(await revenue("?from=2030-03-04&to=2030-03-05")).toEqual({
+      from: "2030-03-04",
+      to: "2030-03-05",
+      revenue: [
+        { day: "2030-03-04", currency: "GBP", amount: 1000, orders: 1 },
+        { day: "2030-03-05", currency: "EUR", amount: 2800, orders: 1 },
+        { day: "2030-03-05", currency: "GBP", amount: 3450, orders: 2 },
+      ],
+    });
+  });
+
+  it("counts an order once, however often or however its confirmation arrives", async () => {
+    const confirmed = orderConfirmed("2030-04-10T10:00:00.000Z", gbp(2300));
+    await deliver(confirmed);
+    const again = await deliver(confirmed, confirmed);
+    expect(again.explicitAcks).toHaveLength(2);
+    // The same order under a new event id is still one order.
+    await deliver({ ...confirmed, id: crypto.randomUUID() });
+    expect((await revenue("?from=2030-04-10&to=2030-04-10")).revenue).toEqual([{ day: "2030-04-10", currency: "GBP", amount: 2300, orders: 1 }]);
+  });
+
+  it("reads every month's ledger the range touches, across a new year", async () => {
+    await deliver(
+      orderConfirmed("2030-11-30T18:00:00.000Z", gbp(500)),
+      orderConfirmed("2030-12-31T18:00:00.000Z", gbp(1000)),
+      orderConfirmed("2031-01-01T01:00:00.000Z", gbp(2000)),
+      orderConfirmed("2031-02-01T01:00:00.000Z", gbp(4000)),
+    );
+    const { revenue: days } = await revenue("?from=2030-12-01&to=2031-01-31");
+    expect(days.map((d) => [d.day, d.amount])).toEqual([["2030-12-31", 1000], ["2031-01-01", 2000]]);
+  });
+
+  it("defaults to today, UTC", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await deliver(orderConfirmed(new Date().toISOString(), { amount: 777, currency: "CHF" }));
+    const answer = await revenue("");
+    expect(answer.from).toBe(today);
+    expect(answer.to).toBe(today);
+    expect(answer.revenue).toContainEqual({ day: today, currency: "CHF", amount: 777, orders: 1 });
+  });
+});
+
+describe("GET /analytics/revenue", () => {
+  it("rejects a bad range field by field, without opening any ledger", async () => {
+    const bad: [string, string, RegExp][] = [
+      ["?from=2030-02-30&to=2030-03-01", "from", /YYYY-MM-DD/],
+      ["?from=yesterday", "from", /YYYY-MM-DD/],
+      ["?from=2030-01-01&to=2030-1-2", "to", /YYYY-MM-DD/],
+      ["?from=2030-03-02&to=2030-03-01", "to", /not be before from/],
+      ["?from=2027-01-01&to=2028-01-02", "to", /at most 366 days/],
+    ];
+    // Storage is shared by the tests of a file, so compare with the ledgers that already exist.
+    const ledgersBefore = (await listDurableObjectIds(env.REVENUE)).length;
+    for (const [query, field, reason] of bad) {
+      const res = await revenueCall(query);
+      expect(res.status, query).toBe(400);
+      const error = await res.json<{ error: string; issues: { field: string; reason: string }[] }>();
+      expect(error.error).toBe("validation_failed");
+      expect(error.issues.find((i) => i.field === field)?.reason, query).toMatch(reason);
+    }
+    expect(await listDurableObjectIds(env.REVENUE)).toHaveLength(ledgersBefore);
+  });
+
+  it("accepts a range of exactly 366 days", async () => {
+    const res = await revenueCall("?from=2027-01-01&to=2028-01-01");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ from: "2027-01-01", to: "2028-01-01", revenue: [] });
+  });
+
+  it("is for operators only", async () => {
+    for (const role of ["customer", "staff"] as const) {
+      expect((await revenueCall("?from=2030-03-04&to=2030-03-05", { id: "nosy", role })).status, role).toBe(403);
+    }
+  });
+});
