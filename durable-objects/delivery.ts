@@ -2,7 +2,7 @@ import type { HandlerOutcome } from "../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../shared/events/envelope";
 import type { EventType } from "../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
-import type { CommandOutcome } from "../shared/http/staff-command";
+import { staffStep, type CommandOutcome } from "../shared/http/staff-command";
 import type { DeliveryAddress, DeliveryAddresses } from "./delivery-addresses";
 
 /**
@@ -99,10 +99,10 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
 
   private step(name: Step, row: Row, driverId: string | null): CommandOutcome<DeliveryView> {
     const step = STEPS[name];
-    if (ORDER.indexOf(row.status) >= ORDER.indexOf(step.to)) return { ok: true, state: this.delivery()! }; // already done
-    if (row.status !== step.from || driverId === null) {
-      return { ok: false, status: 409, reason: `The delivery is ${row.status}; it must be ${step.from} first.` };
-    }
+    const where = staffStep(ORDER, row.status, step, "delivery");
+    if (where === "already-done") return { ok: true, state: this.delivery()! };
+    if (where !== "go") return where;
+    if (driverId === null) return { ok: false, status: 409, reason: "The delivery has no driver yet." };
     const at = new Date().toISOString();
     this.record(
       () => this.sql.exec("UPDATE delivery SET status = ?, driver_id = ?", step.to, driverId),

@@ -2,7 +2,7 @@ import type { HandlerOutcome } from "../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../shared/events/envelope";
 import type { EventType } from "../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
-import type { CommandOutcome } from "../shared/http/staff-command";
+import { staffStep, type CommandOutcome } from "../shared/http/staff-command";
 
 /**
  * The kitchen's ticket for one order, in the kitchen's own storage, built from the confirmed order's
@@ -95,8 +95,9 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
     const row = this.row();
     if (!row || (row.status === "withdrawn" && row.items === "[]")) return { ok: false, status: 404, reason: "No ticket for this order." };
     if (row.status === "withdrawn") return { ok: false, status: 409, reason: "The order was cancelled; its ticket is withdrawn." };
-    if (ORDER.indexOf(row.status) >= ORDER.indexOf(step.to)) return { ok: true, state: this.ticket()! }; // already done
-    if (row.status !== step.from) return { ok: false, status: 409, reason: `The ticket is ${row.status}; it must be ${step.from} first.` };
+    const where = staffStep(ORDER, row.status, step, "ticket");
+    if (where === "already-done") return { ok: true, state: this.ticket()! };
+    if (where !== "go") return where;
     const at = new Date().toISOString();
     this.record(
       () => this.sql.exec("UPDATE ticket SET status = ?", step.to),

@@ -12,3 +12,18 @@ export function commandResponse<S extends object>(c: Context, outcome: CommandOu
   if (outcome.ok) return c.json(outcome.state, 202);
   return errorResponse(c, outcome.status, outcome.status === 404 ? "not_found" : "conflict", outcome.reason);
 }
+
+/**
+ * Where a staff step stands on a linear lifecycle (kitchen ticket, delivery): already done (a repeat,
+ * answered 202 with nothing new), allowed now, or out of order (409 with why).
+ */
+export function staffStep<S extends string>(
+  lifecycle: readonly S[],
+  current: S,
+  step: { from: S; to: S },
+  thing: string,
+): "already-done" | "go" | { ok: false; status: 409; reason: string } {
+  if (lifecycle.indexOf(current) >= lifecycle.indexOf(step.to)) return "already-done";
+  if (current !== step.from) return { ok: false, status: 409, reason: `The ${thing} is ${current}; it must be ${step.from} first.` };
+  return "go";
+}
