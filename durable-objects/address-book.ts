@@ -1,7 +1,6 @@
-import { DurableObject } from "cloudflare:workers";
 import type { HandlerOutcome } from "../shared/consumer/harness";
 import type { PizzaEvent } from "../shared/events/envelope";
-import { Inbox } from "../shared/durable/inbox";
+import { InboxObject } from "../shared/durable/inbox-object";
 
 /**
  * The orders context's own record of which delivery address ids belong to a customer (one object per
@@ -9,22 +8,20 @@ import { Inbox } from "../shared/durable/inbox";
  * the customer's own address without ever calling the customers context. Only ids are kept: the
  * address itself is delivery's business.
  */
-export class AddressBook extends DurableObject {
-  private readonly inbox: Inbox;
+export class AddressBook extends InboxObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
-    this.inbox = new Inbox(ctx.storage);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS addresses (address_id TEXT PRIMARY KEY, added_at TEXT NOT NULL)");
+    super(ctx, env);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS addresses (address_id TEXT PRIMARY KEY, added_at TEXT NOT NULL)");
   }
 
   addressAdded(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
     return this.inbox.once(event, () => {
-      this.ctx.storage.sql.exec("INSERT OR IGNORE INTO addresses VALUES (?, ?)", event.data.addressId, event.data.addedAt);
+      this.sql.exec("INSERT OR IGNORE INTO addresses VALUES (?, ?)", event.data.addressId, event.data.addedAt);
     });
   }
 
   owns(addressId: string): boolean {
-    return this.ctx.storage.sql.exec("SELECT 1 FROM addresses WHERE address_id = ?", addressId).toArray().length > 0;
+    return this.sql.exec("SELECT 1 FROM addresses WHERE address_id = ?", addressId).toArray().length > 0;
   }
 }

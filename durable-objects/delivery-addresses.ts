@@ -1,7 +1,6 @@
-import { DurableObject } from "cloudflare:workers";
 import type { HandlerOutcome } from "../shared/consumer/harness";
 import type { PizzaEvent } from "../shared/events/envelope";
-import { Inbox } from "../shared/durable/inbox";
+import { InboxObject } from "../shared/durable/inbox-object";
 
 /**
  * Delivery's own copy of one customer's delivery addresses, built from the customers context's
@@ -19,14 +18,10 @@ export interface DeliveryAddress {
 
 type Row = { address_id: string; line1: string; line2: string | null; city: string; postcode: string; country: string; added_at: string };
 
-export class DeliveryAddresses extends DurableObject {
-  private readonly sql: SqlStorage;
-  private readonly inbox: Inbox;
+export class DeliveryAddresses extends InboxObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
-    this.sql = ctx.storage.sql;
-    this.inbox = new Inbox(ctx.storage);
+    super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS addresses (
       address_id TEXT PRIMARY KEY, line1 TEXT NOT NULL, line2 TEXT, city TEXT NOT NULL, postcode TEXT NOT NULL,
       country TEXT NOT NULL, added_at TEXT NOT NULL)`);

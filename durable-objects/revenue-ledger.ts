@@ -1,7 +1,6 @@
-import { DurableObject } from "cloudflare:workers";
 import type { HandlerOutcome } from "../shared/consumer/harness";
 import type { PizzaEvent } from "../shared/events/envelope";
-import { Inbox } from "../shared/durable/inbox";
+import { InboxObject } from "../shared/durable/inbox-object";
 
 /**
  * One month's revenue (one object per UTC month, `YYYY-MM`, so no single object counts every order):
@@ -22,14 +21,10 @@ export function ledgerDay(confirmedAt: string): { month: string; day: string } {
   return { month: day.slice(0, 7), day };
 }
 
-export class RevenueLedger extends DurableObject {
-  private readonly sql: SqlStorage;
-  private readonly inbox: Inbox;
+export class RevenueLedger extends InboxObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never);
-    this.sql = ctx.storage.sql;
-    this.inbox = new Inbox(ctx.storage);
+    super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS revenue (
       day TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL, orders INTEGER NOT NULL,
       PRIMARY KEY (day, currency))`);

@@ -1,8 +1,7 @@
-import { DurableObject } from "cloudflare:workers";
 import type { Principal } from "../shared/auth/token";
 import type { HandlerOutcome } from "../shared/consumer/harness";
 import type { PizzaEvent } from "../shared/events/envelope";
-import { Inbox } from "../shared/durable/inbox";
+import { InboxObject } from "../shared/durable/inbox-object";
 import type { ContextApiService } from "../shared/http/context-api";
 import { logEvent } from "../shared/log";
 
@@ -21,13 +20,11 @@ export interface StaffCommand {
 const STAFF: Principal = { id: "simulated-staff", role: "staff" };
 const MAX_ATTEMPTS = 20;
 
-export class SimulatedStaffShift extends DurableObject<Env> {
-  private readonly inbox: Inbox;
+export class SimulatedStaffShift extends InboxObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.inbox = new Inbox(ctx.storage);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS commands (
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS commands (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, body TEXT, traceparent TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
   }
 
@@ -39,7 +36,7 @@ export class SimulatedStaffShift extends DurableObject<Env> {
   plan(event: PizzaEvent, commands: StaffCommand[]): HandlerOutcome {
     const outcome = this.inbox.once(event, () => {
       for (const c of commands) {
-        this.ctx.storage.sql.exec("INSERT INTO commands (path, body, traceparent) VALUES (?, ?, ?)", c.path, c.body ? JSON.stringify(c.body) : null, event.traceparent);
+        this.sql.exec("INSERT INTO commands (path, body, traceparent) VALUES (?, ?, ?)", c.path, c.body ? JSON.stringify(c.body) : null, event.traceparent);
       }
     });
     if (outcome === "processed") void this.ctx.storage.setAlarm(Date.now() + this.pause);
@@ -53,15 +50,15 @@ export class SimulatedStaffShift extends DurableObject<Env> {
     if (!next) return;
     const status = await this.send(next).catch(() => 503);
     if (status === 202) {
-      this.ctx.storage.sql.exec("DELETE FROM commands WHERE seq = ?", next.seq);
+      this.sql.exec("DELETE FROM commands WHERE seq = ?", next.seq);
     } else if (status === 409 || next.attempts + 1 >= MAX_ATTEMPTS) {
       logEvent({ at: "simulated-staff", outcome: "gave-up", path: next.path, status, attempts: next.attempts + 1 });
-      this.ctx.storage.sql.exec("DELETE FROM commands");
+      this.sql.exec("DELETE FROM commands");
       return;
     } else {
-      this.ctx.storage.sql.exec("UPDATE commands SET attempts = attempts + 1 WHERE seq = ?", next.seq);
+      this.sql.exec("UPDATE commands SET attempts = attempts + 1 WHERE seq = ?", next.seq);
     }
-    const remaining = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM commands").one().n;
+    const remaining = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM commands").one().n;
     if (remaining > 0) await this.ctx.storage.setAlarm(Date.now() + this.pause);
   }
 

@@ -1,7 +1,6 @@
-import { DurableObject } from "cloudflare:workers";
 import type { PizzaEvent } from "../events/envelope";
 import { logEvent } from "../log";
-import { Inbox } from "./inbox";
+import { InboxObject } from "./inbox-object";
 import { Outbox } from "./outbox";
 
 /**
@@ -22,16 +21,12 @@ export interface BusEnv {
 const PUBLISH_SAFETY_NET_MS = 5_000;
 const MAX_PUBLISH_BACKOFF_MS = 5 * 60_000;
 
-export abstract class PublishingObject<E extends BusEnv> extends DurableObject<E> {
-  protected readonly sql: SqlStorage;
-  protected readonly inbox: Inbox;
+export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> {
   private readonly outbox: Outbox;
   private publishing: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: E) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.inbox = new Inbox(ctx.storage);
     this.outbox = new Outbox(ctx.storage);
   }
 
