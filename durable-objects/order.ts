@@ -149,10 +149,11 @@ export class Order extends PublishingObject<Env> {
   // ---- Events from other contexts (the orders projection) ---------------------------------------
 
   /** Applies another context's event about this order, once, and reacts to it. */
-  applyEvent(event: AnyPizzaEvent): HandlerOutcome {
+  applyEvent(event: AnyPizzaEvent): HandlerOutcome | "unknown-order" {
     // Every other context's event follows one of this order's own, so an unknown order means the
-    // event is wrong (or arrived at the wrong object): fail, so the harness retries then dead-letters.
-    if (!this.row()) throw new Error(`unknown order ${event.subject ?? ""}`.trim());
+    // event is wrong (or arrived at the wrong object): the projection fails it, so the harness retries
+    // then dead-letters. (Answered, not thrown: a throw would also log as this object's own error.)
+    if (!this.row()) return "unknown-order";
     if (this.inbox.has(event)) return "duplicate";
     this.record(
       () => {

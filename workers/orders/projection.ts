@@ -8,7 +8,11 @@ import { ordersSubscription } from "./subscriptions";
  * applied to it, once per event, by the order's own Durable Object, which also decides what happens
  * next (confirm, cancel, refund, ready, completed). Customers' address events feed the address book.
  */
-const toTheOrder = (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => orderObject(env, event.data.orderId).applyEvent(event);
+const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => {
+  const outcome = await orderObject(env, event.data.orderId).applyEvent(event);
+  if (outcome === "unknown-order") throw new Error(`unknown order ${event.data.orderId}`);
+  return outcome;
+};
 
 export const ordersProjection = consumeEvents<keyof typeof ordersSubscription.events, Env>({
   subscription: ordersSubscription,
