@@ -122,11 +122,11 @@ describe("payments", () => {
 
   it("cancels an order whose payment does not come in time, and refunds the payment that comes late", async () => {
     const ned = await pizza.token(uniqueId("ned"));
-    // This system cancels unpaid orders after 10 s (a normal payment takes a few); this card answers after 16 s.
-    const { body } = await pizza.submitOrder(ned, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection", cardToken: "tok_answer_after_16s" });
+    // This system cancels unpaid orders after 15 s (a normal payment takes a few); this card answers after 25 s.
+    const { body } = await pizza.submitOrder(ned, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection", cardToken: "tok_answer_after_25s" });
     const cancelled = await pizza.waitForOrder(ned, body.orderId, "to be cancelled", (o) => o.status === "cancelled");
     expect(cancelled.cancellation).toEqual({ reason: "payment timed out" });
-    const refunded = await pizza.waitForOrder(ned, body.orderId, "the late payment to be refunded", (o) => o.payment.status === "refunded", 45_000);
+    const refunded = await pizza.waitForOrder(ned, body.orderId, "the late payment to be refunded", (o) => o.payment.status === "refunded", 60_000);
     expect(refunded.status).toBe("cancelled");
     expect(refunded.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "cancelled"]);
     const types = (await pizza.orderEvents(ned, body.orderId)).body.events.map((e) => e.type);

@@ -13,7 +13,7 @@ import { waitFor } from "./wait-for";
  */
 declare module "vitest" {
   export interface ProvidedContext {
-    /** The system with simulated staff off and a 10 s payment deadline: tests play the staff. */
+    /** The system with simulated staff off and a 15 s payment deadline: tests play the staff. */
     baseUrl: string;
     /** The system exactly as `npm run dev` starts it (simulated staff on). */
     simulatedBaseUrl: string;
@@ -21,7 +21,7 @@ declare module "vitest" {
 }
 
 /** Extra `wrangler dev` flags for the system whose staff the tests play. */
-export const STAFFED_FLAGS = ["--var", "SIMULATED_STAFF:off", "--var", "PAYMENT_TIMEOUT_SECONDS:10"];
+export const STAFFED_FLAGS = ["--var", "SIMULATED_STAFF:off", "--var", "PAYMENT_TIMEOUT_SECONDS:15"];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
