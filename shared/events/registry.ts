@@ -47,8 +47,6 @@ const ticketId = `ticket-${orderId}`;
 const paymentId = `payment-${orderId}`;
 const delivery = { orderId, deliveryId: `delivery-${orderId}`, driverId: "driver-7" };
 
-export const TYPE_PREFIX = "com.plantbasedpizza.";
-
 export const registry = {
   "com.plantbasedpizza.order.submitted.v1": define({
     producer: "orders",
@@ -213,14 +211,8 @@ export function isRegistered(type: string): type is EventType {
   return Object.hasOwn(registry, type);
 }
 
-/** `…order.confirmed.v1` -> `order.confirmed` and 1. */
-export function describeType(type: EventType): { name: string; version: number } {
-  const m = /^(.*)\.v(\d+)$/.exec(type.slice(TYPE_PREFIX.length))!;
-  return { name: m[1]!, version: Number(m[2]) };
-}
-
 /** The `dataschema` URI: names the schema of one type and version; served by GET /schemas/events/{type}.json. */
-export const SCHEMA_BASE = "https://plantbasedpizza.dev/schemas/events/";
+const SCHEMA_BASE = "https://plantbasedpizza.dev/schemas/events/";
 export function dataschemaFor(type: EventType): string {
   return `${SCHEMA_BASE}${type}.json`;
 }
