@@ -62,7 +62,7 @@ export default defineConfig({
       workerProject("router", "./workers/router/wrangler.toml", [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])], TAP),
       // Their tests read what they published on the bus and put on their dead-letter queue.
       ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP)),
-      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts"] } },
+      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts", "test/architecture/**/*.test.ts"] } },
       {
         test: {
           name: "e2e",

@@ -36,6 +36,14 @@ export interface ContextApiService {
   handle(request: Request, principal: Principal): Promise<Response>;
 }
 
+/**
+ * A context's API behind a service binding. `wrangler types` cannot see another worker's entrypoint,
+ * so it types the binding as a bare `Service`; this is the one place that names the shape instead.
+ */
+export function contextApiService(binding: Service): ContextApiService {
+  return binding as unknown as ContextApiService;
+}
+
 /** A context's named entrypoint; bind it with `entrypoint = "<Name>"` in the gateway's [[services]]. */
 export abstract class ContextEntrypoint<E> extends WorkerEntrypoint<E> implements ContextApiService {
   protected abstract readonly api: Hono<ContextApiEnv<E>>;

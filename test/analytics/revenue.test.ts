@@ -1,13 +1,14 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, listDurableObjectIds } from "cloudflare:test";
+import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { DailyRevenue } from "../../durable-objects/revenue-ledger";
+import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledger";
 import type { Role } from "../../shared/auth/token";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/analytics";
 import { analyticsApi } from "../../workers/analytics/revenue-api";
 import { exampleData } from "../support/example-events";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Analytics: confirmed orders through the real consumer into real month ledgers, read back through
@@ -21,12 +22,7 @@ function orderConfirmed(confirmedAt: string, total: { amount: number; currency: 
   );
 }
 
-async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch<unknown>("analytics-inbox", bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver, deliverBatch } = queueConsumer(worker, "analytics-inbox");
 
 const operator = { id: "olive", role: "operator" as const };
 const revenueCall = (query: string, as: { id: string; role: Role } = operator) =>
@@ -36,13 +32,13 @@ const gbp = (amount: number) => ({ amount, currency: "GBP" });
 
 describe("revenue per day and currency", () => {
   it("sums confirmed orders by UTC day and currency, sorted by day then currency", async () => {
-    const result = await deliver(
+    const result = await deliverBatch([
       orderConfirmed("2030-03-05T09:00:00.000Z", gbp(2300)),
       orderConfirmed("2030-03-05T23:59:59.999Z", gbp(1150)),
       orderConfirmed("2030-03-05T12:00:00.000Z", { amount: 2800, currency: "EUR" }),
       orderConfirmed("2030-03-04T00:00:00.000Z", gbp(1000)),
       orderConfirmed("2030-03-06T00:00:00.000Z", gbp(999)),
-    );
+    ]);
     expect(result.explicitAcks).toHaveLength(5);
     expect(await revenue("?from=2030-03-04&to=2030-03-05")).toEqual({
       from: "2030-03-04",
@@ -58,7 +54,7 @@ describe("revenue per day and currency", () => {
   it("counts an order once, however often or however its confirmation arrives", async () => {
     const confirmed = orderConfirmed("2030-04-10T10:00:00.000Z", gbp(2300));
     await deliver(confirmed);
-    const again = await deliver(confirmed, confirmed);
+    const again = await deliverBatch([confirmed, confirmed]);
     expect(again.explicitAcks).toHaveLength(2);
     // The same order under a new event id is still one order.
     await deliver({ ...confirmed, id: crypto.randomUUID() });
@@ -66,12 +62,12 @@ describe("revenue per day and currency", () => {
   });
 
   it("reads every month's ledger the range touches, across a new year", async () => {
-    await deliver(
+    await deliverBatch([
       orderConfirmed("2030-11-30T18:00:00.000Z", gbp(500)),
       orderConfirmed("2030-12-31T18:00:00.000Z", gbp(1000)),
       orderConfirmed("2031-01-01T01:00:00.000Z", gbp(2000)),
       orderConfirmed("2031-02-01T01:00:00.000Z", gbp(4000)),
-    );
+    ]);
     const { revenue: days } = await revenue("?from=2030-12-01&to=2031-01-31");
     expect(days.map((d) => [d.day, d.amount])).toEqual([["2030-12-31", 1000], ["2031-01-01", 2000]]);
   });

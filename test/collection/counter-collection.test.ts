@@ -1,13 +1,14 @@
 import { env, exports } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { CounterCollection } from "../../durable-objects/counter-collection";
+import type { CounterCollection } from "../../durable-objects/collection/counter-collection";
 import type { Principal } from "../../shared/auth/token";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/collection";
 import { collectionApi } from "../../workers/collection/counter-api";
 import { eventsAbout, publishedEvents } from "../support/queue-tap";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Collection with real queue batches through its consumer harness, its own Durable Objects, and the
@@ -16,14 +17,8 @@ import { eventsAbout, publishedEvents } from "../support/queue-tap";
  */
 const counterStaff: Principal = { id: "counter-1", role: "staff" };
 const customer: Principal = { id: "customer-42", role: "customer" };
-let seq = 0;
 
-async function deliver(body: unknown, attempts = 1) {
-  const batch = createMessageBatch<unknown>("collection-inbox", [{ id: `msg-${++seq}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver } = queueConsumer(worker, "collection-inbox");
 
 function readyForCollection() {
   const orderId = crypto.randomUUID();

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Address, Customer } from "../../durable-objects/customer";
+import type { Address } from "../../durable-objects/customers/customer";
 import type { Role } from "../../shared/auth/token";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/customers";
@@ -82,7 +82,7 @@ describe("POST /customers/me/addresses", () => {
     const res = await addAddress(customer(sam), basilRow, { traceparent });
     expect(res.status).toBe(201);
     const address = await res.json<Address>();
-    expect(await (env.CUSTOMERS as DurableObjectNamespace<Customer>).getByName(sam).addresses()).toEqual([address]);
+    expect(await env.CUSTOMERS.getByName(sam).addresses()).toEqual([address]);
 
     const [added] = await publishedEvents((e) => e.subject === sam, 1);
     expect(added).toMatchObject({

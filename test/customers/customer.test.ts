@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Customer } from "../../durable-objects/customer";
+import type { Customer } from "../../durable-objects/customers/customer";
 import { startTrace } from "../../shared/events/trace";
 import { eventsAbout, publishedEvents } from "../support/queue-tap";
 
 /** The Customer object: an address and the event announcing it, committed together and then published. */
-const customers = env.CUSTOMERS as DurableObjectNamespace<Customer>;
+const customers = env.CUSTOMERS;
 
 describe("a customer's addresses", () => {
   it("announces a new address with the whole address, the request's trace and the command as cause", async () => {

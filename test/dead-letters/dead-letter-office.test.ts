@@ -1,19 +1,13 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { DeadLetterOffice } from "../../durable-objects/dead-letter-office";
 import { deadLetter } from "../../shared/bus/dead-letter";
 import worker from "../../workers/dead-letters";
+import { queueConsumer, type TestMessage } from "../support/queue-batch";
 
 /** The dead-letter office keeps every failed message with its reason; nothing is dropped. */
-const office = (queue: string) => (env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>).getByName(queue);
+const office = (queue: string) => env.DEAD_LETTER_OFFICE.getByName(queue);
 
-async function deliver(queue: string, messages: { id: string; body: unknown; attempts?: number }[]) {
-  const batch = createMessageBatch(queue, messages.map((m) => ({ timestamp: new Date(), attempts: m.attempts ?? 1, ...m })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const deliver = (queue: string, messages: TestMessage[]) => queueConsumer(worker, queue).deliverMessages(messages);
 
 describe("the dead-letter office", () => {
   it("files a consumer's dead letter with its reason, and a bare message moved by the platform as retries exhausted", async () => {

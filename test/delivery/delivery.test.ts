@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../shared/auth/token";
 import type { DeadLetter } from "../../shared/bus/dead-letter";
@@ -9,6 +9,7 @@ import worker from "../../workers/delivery";
 import { deliveryApi } from "../../workers/delivery/drivers-api";
 import { eventsAbout, publishedEvents, tapped } from "../support/queue-tap";
 import { waitFor } from "../support/wait-for";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Delivery with real queue batches through its consumer harness, its own Durable Objects, and the
@@ -17,14 +18,8 @@ import { waitFor } from "../support/wait-for";
  */
 const driver: Principal = { id: "driver-1", role: "staff" };
 const customer: Principal = { id: "customer-42", role: "customer" };
-let seq = 0;
 
-async function deliver(body: unknown, attempts = 1) {
-  const batch = createMessageBatch<unknown>("delivery-inbox", [{ id: `msg-${++seq}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver } = queueConsumer(worker, "delivery-inbox");
 
 function addressAdded(customerId: string, addressId: string, lines: { line1?: string; line2?: string; addedAt?: string } = {}) {
   return createEvent(

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Parser } from "@asyncapi/parser";
 import { describe, expect, it } from "vitest";
-import { buildAsyncApi } from "../../shared/events/asyncapi";
+import { buildAsyncApi } from "../../scripts/asyncapi";
 import { eventTypes } from "../../shared/events/registry";
 import { subscriptions } from "../../workers/router/routing-table";
 

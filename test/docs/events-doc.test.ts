@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderEventsDoc } from "../../shared/events/events-doc";
+import { renderEventsDoc } from "../../scripts/events-doc";
 import { eventTypes, registry } from "../../shared/events/registry";
 import { subscriptions } from "../../workers/router/routing-table";
 

@@ -1,16 +1,17 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../shared/auth/token";
-import type { KitchenTicket } from "../../durable-objects/kitchen-ticket";
+import type { KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/kitchen";
 import { kitchenApi } from "../../workers/kitchen/staff-api";
 import { exampleData } from "../support/example-events";
+import { queueConsumer } from "../support/queue-batch";
 
 /** The kitchen with real queue batches, its own Durable Object storage, and its staff API. */
-const tickets = env.KITCHEN_TICKETS as DurableObjectNamespace<KitchenTicket>;
+const tickets = env.KITCHEN_TICKETS;
 const cook: Principal = { id: "cook-1", role: "staff" };
 
 const cause = (orderId: string) => ({ traceparent: startTrace(), causationid: "test", subject: orderId });
@@ -21,12 +22,7 @@ function orderCancelled(orderId: string) {
   return createEvent("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId: "c", reason: "cancelled by the customer", cancelledAt: new Date().toISOString() }, cause(orderId));
 }
 
-async function deliver(body: unknown) {
-  const batch = createMessageBatch<unknown>("kitchen-inbox", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver } = queueConsumer(worker, "kitchen-inbox");
 
 const staff = (orderId: string, step: string, principal: Principal = cook) =>
   kitchenApi.fetch(new Request(`https://pizza.test/kitchen/tickets/${orderId}/${step}`, { method: "POST" }), { ...env, principal });

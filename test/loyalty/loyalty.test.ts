@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { LoyaltyAccount, LoyaltyBalance } from "../../durable-objects/loyalty-account";
+import type { LoyaltyAccount, LoyaltyBalance } from "../../durable-objects/loyalty/loyalty-account";
 import type { Role } from "../../shared/auth/token";
 import type { DeadLetter } from "../../shared/bus/dead-letter";
 import { createEvent } from "../../shared/events/envelope";
@@ -10,12 +10,13 @@ import worker from "../../workers/loyalty";
 import { loyaltyApi } from "../../workers/loyalty/loyalty-api";
 import { publishedEvents, tapped } from "../support/queue-tap";
 import { waitFor } from "../support/wait-for";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Loyalty: completed orders through the real consumer, real LoyaltyAccount storage, and the API. What
  * it publishes and dead-letters is read back from the real queues (test/support/queue-tap.ts).
  */
-const accounts = env.LOYALTY_ACCOUNTS as DurableObjectNamespace<LoyaltyAccount>;
+const accounts = env.LOYALTY_ACCOUNTS;
 
 function orderCompleted(customerId: string, total: { amount: number; currency: string }, orderId: string = crypto.randomUUID()) {
   return createEvent(
@@ -25,12 +26,7 @@ function orderCompleted(customerId: string, total: { amount: number; currency: s
   );
 }
 
-async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch<unknown>("loyalty-inbox", bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver, deliverBatch } = queueConsumer(worker, "loyalty-inbox");
 
 const myLoyalty = (as: { id: string; role: Role }) =>
   loyaltyApi.fetch(new Request("https://pizza.test/loyalty/me"), { ...env, principal: as });
@@ -60,7 +56,7 @@ describe("loyalty points", () => {
   it("rewards an order once, however often or however its completion arrives", async () => {
     const completed = orderCompleted("cyrus", { amount: 1250, currency: "GBP" });
     await deliver(completed);
-    const again = await deliver(completed, completed);
+    const again = await deliverBatch([completed, completed]);
     expect(again.explicitAcks).toHaveLength(2);
     // The same fact under a new event id (say, re-put on the bus by an operator) is not a new order.
     await deliver({ ...completed, id: crypto.randomUUID() });

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Order } from "../../durable-objects/order";
+import type { Order } from "../../durable-objects/orders/order";
 import { createEvent } from "../../shared/events/envelope";
 import type { EventData, EventType } from "../../shared/events/registry";
 import { startTrace } from "../../shared/events/trace";
 import { submitCommand } from "./submit-command";
 
 /** The order's story as its Durable Object tells it, one business event at a time. */
-const orders = env.ORDERS as DurableObjectNamespace<Order>;
+const orders = env.ORDERS;
 const now = () => new Date().toISOString();
 
 async function submitted(overrides: Parameters<typeof submitCommand>[1] = {}) {

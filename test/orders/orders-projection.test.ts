@@ -1,27 +1,22 @@
 import { env, exports } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Order } from "../../durable-objects/order";
+import type { Order } from "../../durable-objects/orders/order";
 import { mintToken } from "../../shared/auth/token";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/orders";
 import { submitCommand } from "./submit-command";
 import { waitFor } from "../support/wait-for";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * The orders projection through the shared consumer harness: real queue batches handed to the
  * worker's queue handler, real Order objects, dead letters filed by the real dead-letter office.
  */
-const orders = env.ORDERS as DurableObjectNamespace<Order>;
-let seq = 0;
+const orders = env.ORDERS;
 
-async function deliver(body: unknown, attempts = 1) {
-  const batch = createMessageBatch<unknown>("orders-inbox", [{ id: `msg-${++seq}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver, deliverMessages } = queueConsumer(worker, "orders-inbox");
 
 /** A submitted order whose payment was taken: confirmed, waiting for the kitchen. */
 async function placeOrder(): Promise<string> {
@@ -74,14 +69,11 @@ describe("the orders projection", () => {
   it("dead-letters a malformed event at once, with the reason, without failing the batch", async () => {
     const orderId = await placeOrder();
     const malformed = { ...preparationStarted(orderId), data: { orderId, startedAt: "yesterday" } };
-    const batch = createMessageBatch<unknown>("orders-inbox", [
-      { id: "bad-1", timestamp: new Date(), attempts: 1, body: malformed },
-      { id: "bad-2", timestamp: new Date(), attempts: 1, body: "not even an object" },
-      { id: "good-1", timestamp: new Date(), attempts: 1, body: preparationStarted(orderId) },
+    const result = await deliverMessages([
+      { id: "bad-1", body: malformed },
+      { id: "bad-2", body: "not even an object" },
+      { id: "good-1", body: preparationStarted(orderId) },
     ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
-    const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["bad-1", "bad-2", "good-1"]);
     expect(result.retryMessages).toEqual([]);
 

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Order } from "../../durable-objects/order";
+import type { Order } from "../../durable-objects/orders/order";
 import { Outbox } from "../../shared/durable/outbox";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import { submitCommand } from "./submit-command";
 
 /** The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue. */
-const orders = env.ORDERS as DurableObjectNamespace<Order>;
+const orders = env.ORDERS;
 const outboxRows = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
 
 describe("the order's outbox", () => {

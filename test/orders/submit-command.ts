@@ -1,5 +1,5 @@
 import { startTrace } from "../../shared/events/trace";
-import type { SubmitOrder } from "../../durable-objects/order";
+import type { SubmitOrder } from "../../durable-objects/orders/order";
 
 /** A SubmitOrder as the orders API would hand it to an Order object: one Funghi, for collection. */
 export function submitCommand(orderId: string, overrides: Partial<SubmitOrder> = {}): SubmitOrder {

@@ -2,7 +2,6 @@ import { env, exports } from "cloudflare:workers";
 import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../shared/auth/token";
-import type { AddressBook } from "../../durable-objects/address-book";
 import { createEvent } from "../../shared/events/envelope";
 import { registry } from "../../shared/events/registry";
 import { startTrace } from "../../shared/events/trace";
@@ -101,7 +100,7 @@ describe("POST /orders", () => {
 
 describe("delivery orders", () => {
   it("accept only one of the customer's own addresses, and add the delivery fee", async () => {
-    const addresses = env.ADDRESS_BOOKS as DurableObjectNamespace<AddressBook>;
+    const addresses = env.ADDRESS_BOOKS;
     await addresses.getByName("erin").addressAdded(
       createEvent("com.plantbasedpizza.customer.address-added.v1", { ...registry["com.plantbasedpizza.customer.address-added.v1"].example, customerId: "erin", addressId: "address-erin" }, { traceparent: startTrace(), causationid: "t" }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cardProcessorAnswer, PROCESSING_DELAY_MS } from "../../workers/payments/card-processor";
+import { cardProcessorAnswer, PROCESSING_DELAY_MS } from "../../durable-objects/payments/card-processor";
 
 describe("the simulated card processor", () => {
   it("approves an ordinary card after the usual processing delay", () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Payment } from "../../durable-objects/payment";
+import type { Payment } from "../../durable-objects/payments/payment";
 import type { DeadLetter } from "../../shared/bus/dead-letter";
 import { createEvent, readEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
@@ -9,6 +9,7 @@ import worker from "../../workers/payments";
 import { exampleData } from "../support/example-events";
 import { eventsAbout, publishedEvents, tapped } from "../support/queue-tap";
 import { waitFor } from "../support/wait-for";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Payments' consumer with real queue batches and real Payment objects. The card processor's answer
@@ -16,7 +17,7 @@ import { waitFor } from "../support/wait-for";
  * by moving that due date back (never by sleeping), then run the alarm as the platform would. What
  * payments publishes and dead-letters is read back from the real queues (test/support/queue-tap.ts).
  */
-const payments = env.PAYMENTS as DurableObjectNamespace<Payment>;
+const payments = env.PAYMENTS;
 
 const TAKE = "com.plantbasedpizza.payments.take-payment.v1";
 const REFUND = "com.plantbasedpizza.payments.refund-payment.v1";
@@ -34,13 +35,7 @@ const takePayment = (orderId: string, cardToken: string) =>
 const refundPayment = (orderId: string, reason = "cancelled by the customer") =>
   createEvent(REFUND, { orderId, reason }, { traceparent: startTrace(), causationid: `order-cancelled-${orderId}`, subject: orderId });
 
-let seq = 0;
-async function deliver(body: unknown, attempts = 1) {
-  const batch = createMessageBatch<unknown>("payments-inbox", [{ id: `msg-${++seq}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+const { deliver } = queueConsumer(worker, "payments-inbox");
 
 /** A fresh order's Payment object. */
 function paymentFor(orderId = crypto.randomUUID()) {

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/router";
 import { exampleData } from "../support/example-events";
 import { waitFor } from "../support/wait-for";
+import { queueConsumer } from "../support/queue-batch";
 
 /**
  * The router with real queues: what it forwards is received by a worker consuming the subscriber
@@ -16,18 +16,13 @@ const received = async (): Promise<Record<string, { id?: string; body?: { id?: s
 const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
   createEvent(type, exampleData(type), { traceparent: startTrace(), causationid: "test", subject: crypto.randomUUID() });
 
-async function route(bodies: unknown[]) {
-  const batch = createMessageBatch("pizza-events", bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return { batch, result: await getQueueResult(batch, ctx) };
-}
+const { deliverBatch: route } = queueConsumer(worker, "pizza-events");
 
 describe("the router", () => {
   it("forwards each event, unchanged, to every subscriber of its type and to no one else", async () => {
     const confirmed = event("com.plantbasedpizza.order.confirmed.v1");
     const started = event("com.plantbasedpizza.kitchen.preparation-started.v1");
-    const { result } = await route([confirmed, started]);
+    const result = await route([confirmed, started]);
     expect(result.explicitAcks).toHaveLength(2);
     const queues = await waitFor("both events at their subscribers", async () => {
       const r = await received();
@@ -41,7 +36,7 @@ describe("the router", () => {
 
   it("acknowledges an event nobody subscribes to", async () => {
     const submitted = event("com.plantbasedpizza.order.submitted.v1");
-    const { result } = await route([submitted]);
+    const result = await route([submitted]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(result.retryMessages).toEqual([]);
   });
@@ -49,7 +44,7 @@ describe("the router", () => {
   it("dead-letters an invalid event with the reason and still forwards the valid ones beside it", async () => {
     const confirmed = event("com.plantbasedpizza.order.confirmed.v1");
     const broken = { ...event("com.plantbasedpizza.order.confirmed.v1"), id: `broken-${crypto.randomUUID()}`, type: "com.plantbasedpizza.order.misplaced.v1" };
-    const { result } = await route([broken, confirmed]);
+    const result = await route([broken, confirmed]);
     expect(result.explicitAcks).toHaveLength(2);
     const letter = await waitFor("the dead letter", async () => (await received())["pizza-events-dlq"]?.find((l) => l.body?.id === broken.id));
     expect(letter).toMatchObject({ kind: "dead-letter", queue: "pizza-events", reason: "unregistered event type com.plantbasedpizza.order.misplaced.v1", body: broken });

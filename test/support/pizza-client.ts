@@ -1,4 +1,4 @@
-import { devJwtSecret } from "../../shared/auth/dev-secret";
+import { devJwtSecret } from "../../scripts/dev-secret";
 import { mintToken, type Role } from "../../shared/auth/token";
 import { waitFor } from "./wait-for";
 

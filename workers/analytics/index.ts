@@ -1,13 +1,9 @@
-import { ledgerDay, type RevenueLedger } from "../../durable-objects/revenue-ledger";
-import { consumeEvents } from "../../shared/consumer/harness";
 import { ContextEntrypoint } from "../../shared/http/context-api";
+import { analyticsEventHandlers } from "./event-handlers";
 import { analyticsApi } from "./revenue-api";
-import { analyticsSubscription } from "./subscriptions";
 
 /** Analytics: confirmed orders' revenue per day and currency, in one ledger per month. */
-export { RevenueLedger } from "../../durable-objects/revenue-ledger";
-
-const ledgers = (env: Env) => env.REVENUE as DurableObjectNamespace<RevenueLedger>;
+export { RevenueLedger } from "../../durable-objects/analytics/revenue-ledger";
 
 /** The operators' analytics API, reached through the gateway's service binding. */
 export class AnalyticsApi extends ContextEntrypoint<Env> {
@@ -15,12 +11,5 @@ export class AnalyticsApi extends ContextEntrypoint<Env> {
 }
 
 export default {
-  queue: consumeEvents<keyof typeof analyticsSubscription.events, Env>({
-    subscription: analyticsSubscription,
-    deadLetters: (env) => env.DEAD_LETTERS,
-    handlers: {
-      "com.plantbasedpizza.order.confirmed.v1": (event, env) =>
-        ledgers(env).getByName(ledgerDay(event.data.confirmedAt).month).countOrder(event),
-    },
-  }),
+  queue: analyticsEventHandlers,
 } satisfies ExportedHandler<Env>;

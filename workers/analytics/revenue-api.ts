@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { DailyRevenue, RevenueLedger } from "../../durable-objects/revenue-ledger";
+import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledger";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse, type FieldIssue } from "../../shared/http/errors";
 
 /** The operators' analytics API (operator role): revenue per day and currency. */
-const ledger = (env: Env, month: string) => (env.REVENUE as DurableObjectNamespace<RevenueLedger>).getByName(month);
+const ledger = (env: Env, month: string) => env.REVENUE.getByName(month);
 
 const Day = z.iso.date();
 const DAY_MS = 86_400_000;

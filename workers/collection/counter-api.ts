@@ -1,11 +1,10 @@
 import type { Context } from "hono";
-import { z } from "zod";
 import { allowRoles, contextApi, type ContextApiEnv } from "../../shared/http/context-api";
 import { errorResponse } from "../../shared/http/errors";
 import { commandResponse } from "../../shared/http/staff-command";
+import { OrderId } from "../../shared/events/catalog/ids";
 
 /** The counter staff's thin API (staff role): see an order at the counter, and hand it over. */
-const OrderId = z.uuid();
 
 /** The order at the counter, or undefined for an id that cannot be an order (a 404, like an unknown one). */
 function counterOrder(c: Context<ContextApiEnv<Env>>) {

@@ -1,10 +1,9 @@
-import { consumeEvents } from "../../shared/consumer/harness";
 import { ContextEntrypoint } from "../../shared/http/context-api";
 import { collectionApi } from "./counter-api";
-import { collectionSubscription } from "./subscriptions";
+import { collectionEventHandlers } from "./event-handlers";
 
 /** Collection: an order ready for collection waits at the counter until counter staff hand it over. */
-export { CounterCollection } from "../../durable-objects/counter-collection";
+export { CounterCollection } from "../../durable-objects/collection/counter-collection";
 
 /** The counter staff's API, reached through the gateway's service binding. */
 export class CollectionApi extends ContextEntrypoint<Env> {
@@ -12,11 +11,5 @@ export class CollectionApi extends ContextEntrypoint<Env> {
 }
 
 export default {
-  queue: consumeEvents<keyof typeof collectionSubscription.events, Env>({
-    subscription: collectionSubscription,
-    deadLetters: (env) => env.DEAD_LETTERS,
-    handlers: {
-      "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) => env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
-    },
-  }),
+  queue: collectionEventHandlers,
 } satisfies ExportedHandler<Env>;

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import type { Customer } from "../../durable-objects/customer";
 import { continueTrace } from "../../shared/events/trace";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse, zodIssues } from "../../shared/http/errors";
 import { readJsonBody } from "../../shared/http/json-body";
 
 /** The customers' thin API (customer role): a customer's own delivery addresses (`me` is the caller). */
-const customer = (env: Env, customerId: string) => (env.CUSTOMERS as DurableObjectNamespace<Customer>).getByName(customerId);
+const customer = (env: Env, customerId: string) => env.CUSTOMERS.getByName(customerId);
 
 const line = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
 

@@ -5,7 +5,7 @@ import { customersApi } from "./addresses-api";
  * Customers: each customer's delivery addresses, announced as events for the contexts that need them.
  * It only publishes: it subscribes to nothing and has no queue consumer.
  */
-export { Customer } from "../../durable-objects/customer";
+export { Customer } from "../../durable-objects/customers/customer";
 
 /** The customers' API, reached through the gateway's service binding. */
 export class CustomersApi extends ContextEntrypoint<Env> {

@@ -1,4 +1,4 @@
-import type { DeadLetterOffice, DeadLetterRecord } from "../../durable-objects/dead-letter-office";
+import type { DeadLetterRecord } from "../../durable-objects/dead-letters/dead-letter-office";
 import { DeadLetter } from "../../shared/bus/dead-letter";
 import { logEvent } from "../../shared/log";
 
@@ -7,7 +7,7 @@ import { logEvent } from "../../shared/log";
  * in that queue's DeadLetterOffice. Letters written by the consumer harness or the router say why;
  * bare messages moved here by the platform after `max_retries` are filed as "retries exhausted".
  */
-export { DeadLetterOffice } from "../../durable-objects/dead-letter-office";
+export { DeadLetterOffice } from "../../durable-objects/dead-letters/dead-letter-office";
 
 function letterFrom(message: Message<unknown>, deadLetterQueue: string): Omit<DeadLetterRecord, "receivedAt"> {
   const written = DeadLetter.safeParse(message.body);
@@ -38,7 +38,7 @@ export default {
   async queue(batch, env, _ctx) {
     const letters = batch.messages.map((m) => letterFrom(m, batch.queue));
     // One round trip per batch; if filing fails the whole batch is retried (filing is idempotent).
-    await (env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>).getByName(batch.queue).file(letters);
+    await env.DEAD_LETTER_OFFICE.getByName(batch.queue).file(letters);
     for (const l of letters) {
       logEvent({ at: "dead-letters", outcome: "filed", deadLetterQueue: batch.queue, queue: l.queue, type: l.eventType, id: l.eventId, attempts: l.attempts });
     }

@@ -4,9 +4,9 @@ import { allowRoles, contextApi, type ContextApiEnv } from "../../shared/http/co
 import { errorResponse, zodIssues } from "../../shared/http/errors";
 import { readJsonBody } from "../../shared/http/json-body";
 import { commandResponse } from "../../shared/http/staff-command";
+import { OrderId } from "../../shared/events/catalog/ids";
 
 /** The drivers' thin API (staff role): see a delivery with its address, and move it on. */
-const OrderId = z.uuid();
 const AssignDriver = z.object({ driverId: z.string().trim().min(1).max(128) });
 
 /** The order's delivery, or undefined for an id that cannot be an order (a 404, like an unknown one). */

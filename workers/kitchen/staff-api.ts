@@ -1,12 +1,10 @@
-import { z } from "zod";
-import type { KitchenTicket } from "../../durable-objects/kitchen-ticket";
+import { OrderId } from "../../shared/events/catalog/ids";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse } from "../../shared/http/errors";
 import { commandResponse } from "../../shared/http/staff-command";
 
 /** The kitchen staff's thin API (staff role): see a ticket, and move it on. */
-const tickets = (env: Env, orderId: string) => (env.KITCHEN_TICKETS as DurableObjectNamespace<KitchenTicket>).getByName(orderId);
-const OrderId = z.uuid();
+const tickets = (env: Env, orderId: string) => env.KITCHEN_TICKETS.getByName(orderId);
 
 export const kitchenApi = contextApi<Env>("kitchen")
   .use("/kitchen/*", allowRoles("staff"))

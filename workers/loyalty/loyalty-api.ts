@@ -1,8 +1,7 @@
-import type { LoyaltyAccount } from "../../durable-objects/loyalty-account";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 
 /** The loyalty thin API (customer role): a customer's own points (`me` is the caller). */
-const account = (env: Env, customerId: string) => (env.LOYALTY_ACCOUNTS as DurableObjectNamespace<LoyaltyAccount>).getByName(customerId);
+const account = (env: Env, customerId: string) => env.LOYALTY_ACCOUNTS.getByName(customerId);
 
 export const loyaltyApi = contextApi<Env>("loyalty")
   .use("/loyalty/*", allowRoles("customer"))

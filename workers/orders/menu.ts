@@ -1,3 +1,5 @@
+import type { Money } from "../../shared/events/catalog/money";
+
 /**
  * The plant-based pizza menu. Prices live here, on the server: an order's prices always come from the
  * menu, never from the client. Minor units (pence) with an ISO 4217 currency.
@@ -8,7 +10,7 @@ export interface Recipe {
   recipeId: string;
   name: string;
   description: string;
-  price: { amount: number; currency: string };
+  price: Money;
 }
 
 const recipe = (recipeId: string, name: string, description: string, amount: number): Recipe => ({

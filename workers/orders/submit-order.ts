@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Money } from "../../shared/events/catalog/money";
+import type { OrderLine } from "../../shared/events/catalog/orders";
 import { CardToken } from "../../shared/events/catalog/payments";
 import type { FieldIssue } from "../../shared/http/errors";
 import { deliveryFee, findRecipe } from "./menu";
@@ -19,7 +21,7 @@ export const SubmitOrderBody = z
     deliveryAddressId: z.string().min(1).max(64).optional(),
     /**
      * The card to charge, as a token from the (simulated) card processor: tok_visa, tok_declined,
-     * tok_no_answer, tok_answer_after_<N>s (see workers/payments/card-processor.ts). Without one, the
+     * tok_no_answer, tok_answer_after_<N>s (see durable-objects/payments/card-processor.ts). Without one, the
      * customer's card on file is charged.
      */
     cardToken: CardToken.optional(),
@@ -34,23 +36,16 @@ export const SubmitOrderBody = z
   });
 export type SubmitOrderBody = z.infer<typeof SubmitOrderBody>;
 
-export interface PricedLine {
-  recipeId: string;
-  name: string;
-  quantity: number;
-  unitPrice: { amount: number; currency: string };
-}
-
 export interface PricedOrder {
-  lines: PricedLine[];
-  deliveryFee?: { amount: number; currency: string };
-  total: { amount: number; currency: string };
+  lines: OrderLine[];
+  deliveryFee?: Money;
+  total: Money;
 }
 
 /** Prices every line from the menu (plus the delivery fee); unknown recipes are reported per field. */
 export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
-  const lines: PricedLine[] = [];
+  const lines: OrderLine[] = [];
   body.items.forEach((item, i) => {
     const recipe = findRecipe(item.recipeId);
     if (!recipe) issues.push({ field: `items.${i}.recipeId`, reason: `unknown recipe '${item.recipeId}'; see GET /menu` });

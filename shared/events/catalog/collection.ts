@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OrderId } from "./ids";
 
 /** The customer collected the order at the counter. */
-export const OrderCollectedV1 = z.object({ orderId: z.uuid(), collectedAt: z.iso.datetime() });
+export const OrderCollectedV1 = z.object({ orderId: OrderId, collectedAt: z.iso.datetime() });

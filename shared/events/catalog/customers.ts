@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { CustomerId } from "./ids";
 
 /**
  * State transfer: the whole address, so the delivery context keeps its own copy and orders can check
  * an address belongs to its customer, neither calling the customers context.
  */
 export const AddressAddedV1 = z.object({
-  customerId: z.string().min(1),
+  customerId: CustomerId,
   addressId: z.string().min(1),
   line1: z.string().min(1),
   line2: z.string().min(1).optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { OrderId as orderId } from "./ids";
 
-const orderId = z.uuid();
 const deliveryId = z.string().min(1);
 const driverId = z.string().min(1);
 

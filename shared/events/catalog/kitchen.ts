@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { OrderId as orderId } from "./ids";
 
-const orderId = z.uuid();
 const ticketId = z.string().min(1);
 
 /** A cook started preparing the order's ticket. */

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { CustomerId, OrderId } from "./ids";
 
 /** Points were added to a customer's balance for a completed order. */
 export const PointsAwardedV1 = z.object({
-  customerId: z.string().min(1),
-  orderId: z.uuid(),
+  customerId: CustomerId,
+  orderId: OrderId,
   points: z.number().int().nonnegative(),
   balance: z.number().int().nonnegative(),
   awardedAt: z.iso.datetime(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CustomerId, OrderId } from "./ids";
 import { Money } from "./money";
 
 /** Shapes the orders context publishes (events) and sends (commands to payments). */
@@ -10,9 +11,11 @@ export const OrderLine = z.object({
   quantity: z.number().int().positive(),
   unitPrice: Money,
 });
+/** One priced line of an order, as every event that carries lines has it. */
+export type OrderLine = z.infer<typeof OrderLine>;
 
-const orderId = z.uuid();
-const customerId = z.string().min(1);
+const orderId = OrderId;
+const customerId = CustomerId;
 
 /** Notification: the customer's SubmitOrder command was accepted; payment is next. */
 export const OrderSubmittedV1 = z.object({ orderId, customerId, fulfilment: Fulfilment, total: Money, submittedAt: z.iso.datetime() });

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { CustomerId, OrderId as orderId } from "./ids";
 import { Money } from "./money";
 
-const orderId = z.uuid();
 const paymentId = z.string().min(1);
 
 /**
@@ -10,7 +10,7 @@ const paymentId = z.string().min(1);
  * Card tokens stand for card details held by the (simulated) card processor; see workers/payments.
  */
 export const CardToken = z.string().regex(/^tok_[a-z0-9_]{1,40}$/, "a card token such as tok_visa");
-export const TakePaymentV1 = z.object({ orderId, customerId: z.string().min(1), amount: Money, cardToken: CardToken });
+export const TakePaymentV1 = z.object({ orderId, customerId: CustomerId, amount: Money, cardToken: CardToken });
 export const RefundPaymentV1 = z.object({ orderId, reason: z.string().min(1) });
 
 /** The card payment went through. */

@@ -1,6 +1,6 @@
 import type { Principal } from "../../../shared/auth/token";
 import { requireRole } from "../../../shared/http/auth";
-import type { ContextApiService } from "../../../shared/http/context-api";
+import { contextApiService } from "../../../shared/http/context-api";
 import { newRoutes } from "./app";
 
 /**
@@ -18,10 +18,6 @@ const CONTEXTS = {
   "/analytics": "ANALYTICS",
 } as const satisfies Record<string, keyof Env>;
 
-function contextApi(env: Env, binding: (typeof CONTEXTS)[keyof typeof CONTEXTS]): ContextApiService {
-  return env[binding] as unknown as ContextApiService;
-}
-
 const authenticated = requireRole("customer", "staff", "operator");
 
 export const gatewayRoutes = newRoutes();
@@ -30,6 +26,6 @@ for (const [prefix, binding] of Object.entries(CONTEXTS)) {
     const request = new Request(c.req.raw);
     request.headers.set("traceparent", c.var.traceparent);
     const principal: Principal = c.var.principal;
-    return contextApi(c.env, binding).handle(request, principal);
+    return contextApiService(c.env[binding]).handle(request, principal);
   });
 }

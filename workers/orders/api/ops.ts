@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DeadLetterOffice } from "../../../durable-objects/dead-letter-office";
+import type { DeadLetterOffice } from "../../../durable-objects/dead-letters/dead-letter-office";
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";

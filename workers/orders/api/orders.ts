@@ -1,13 +1,10 @@
-import { z } from "zod";
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { commandResponse } from "../../../shared/http/staff-command";
-import { addressBook, orderObject } from "../durable-objects";
+import { OrderId } from "../../../shared/events/catalog/ids";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
-
-const OrderId = z.uuid();
 
 /** Used when a SubmitOrder names no card: the customer's card on file (simulated: it approves). */
 const CARD_ON_FILE = "tok_card_on_file";
@@ -36,13 +33,13 @@ export const orderRoutes = newRoutes()
     const { deliveryAddressId } = body.data;
     // Orders' own copy of the customer's addresses (from customers' events): eventually consistent,
     // so an address added a moment ago may not be known yet; the client may retry with the same key.
-    if (deliveryAddressId && !(await addressBook(c.env, customerId).owns(deliveryAddressId))) {
+    if (deliveryAddressId && !(await c.env.ADDRESS_BOOKS.getByName(customerId).owns(deliveryAddressId))) {
       return errorResponse(c, 400, "validation_failed", "The order is not valid.", [
         { field: "deliveryAddressId", reason: "not one of your delivery addresses (a new address can take a few seconds to be known)" },
       ]);
     }
     const orderId = await orderIdFor(customerId, key?.data);
-    const result = await orderObject(c.env, orderId).submit({
+    const result = await c.env.ORDERS.getByName(orderId).submit({
       orderId,
       customerId,
       fulfilment: body.data.fulfilment,
@@ -67,18 +64,18 @@ export const orderRoutes = newRoutes()
   })
   .get("/:orderId", async (c) => {
     const orderId = c.req.param("orderId");
-    const view = OrderId.safeParse(orderId).success ? await orderObject(c.env, orderId).view(c.var.principal.id) : undefined;
+    const view = OrderId.safeParse(orderId).success ? await c.env.ORDERS.getByName(orderId).view(c.var.principal.id) : undefined;
     return view ? c.json(view) : notFound(c, orderId);
   })
   .get("/:orderId/events", async (c) => {
     const orderId = c.req.param("orderId");
-    const events = OrderId.safeParse(orderId).success ? await orderObject(c.env, orderId).appliedEvents(c.var.principal.id) : undefined;
+    const events = OrderId.safeParse(orderId).success ? await c.env.ORDERS.getByName(orderId).appliedEvents(c.var.principal.id) : undefined;
     return events ? c.json({ orderId, events }) : notFound(c, orderId);
   })
   .post("/:orderId/cancel", async (c) => {
     const orderId = c.req.param("orderId");
     if (!OrderId.safeParse(orderId).success) return notFound(c, orderId);
-    return commandResponse(c, await orderObject(c.env, orderId).cancel(c.var.principal.id));
+    return commandResponse(c, await c.env.ORDERS.getByName(orderId).cancel(c.var.principal.id));
   });
 
 // Another customer's order is "not found" too: its existence is not theirs to learn.

@@ -1,5 +1,5 @@
-import { createEvent } from "../shared/events/envelope";
-import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
+import { createEvent } from "../../shared/events/envelope";
+import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 
 /**
  * One customer, in the customers context's own storage: their delivery addresses. Adding one is

@@ -1,9 +1,9 @@
-import type { Principal } from "../shared/auth/token";
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import type { PizzaEvent } from "../shared/events/envelope";
-import { InboxObject } from "../shared/durable/inbox-object";
-import type { ContextApiService } from "../shared/http/context-api";
-import { logEvent } from "../shared/log";
+import type { Principal } from "../../shared/auth/token";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { PizzaEvent } from "../../shared/events/envelope";
+import { InboxObject } from "../../shared/durable/inbox-object";
+import { contextApiService } from "../../shared/http/context-api";
+import { logEvent } from "../../shared/log";
 
 /**
  * Simulated staff working one order (local life without staff): a queue of the staff commands a cook,
@@ -64,7 +64,7 @@ export class SimulatedStaffShift extends InboxObject<Env> {
 
   private async send(command: { path: string; body: string | null; traceparent: string }): Promise<number> {
     const context = command.path.split("/")[1] as "kitchen" | "delivery" | "collection";
-    const api = { kitchen: this.env.KITCHEN, delivery: this.env.DELIVERY, collection: this.env.COLLECTION }[context] as unknown as ContextApiService;
+    const api = contextApiService({ kitchen: this.env.KITCHEN, delivery: this.env.DELIVERY, collection: this.env.COLLECTION }[context]);
     const headers: Record<string, string> = { traceparent: command.traceparent };
     if (command.body) headers["Content-Type"] = "application/json";
     const res = await api.handle(new Request(`https://staff.internal${command.path}`, { method: "POST", headers, body: command.body }), STAFF);

@@ -1,8 +1,8 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import { createEvent, type PizzaEvent } from "../shared/events/envelope";
-import type { EventType } from "../shared/events/registry";
-import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
-import { staffStep, type CommandOutcome } from "../shared/http/staff-command";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
+import type { EventType } from "../../shared/events/registry";
+import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
 import type { DeliveryAddress, DeliveryAddresses } from "./delivery-addresses";
 
 /**

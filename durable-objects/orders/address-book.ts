@@ -1,6 +1,6 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import type { PizzaEvent } from "../shared/events/envelope";
-import { InboxObject } from "../shared/durable/inbox-object";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { PizzaEvent } from "../../shared/events/envelope";
+import { InboxObject } from "../../shared/durable/inbox-object";
 
 /**
  * The orders context's own record of which delivery address ids belong to a customer (one object per

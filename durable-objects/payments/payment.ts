@@ -1,9 +1,9 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import { createEvent, type PizzaEvent } from "../shared/events/envelope";
-import type { Money } from "../shared/events/catalog/money";
-import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
-import { logEvent } from "../shared/log";
-import { cardProcessorAnswer } from "../workers/payments/card-processor";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
+import type { Money } from "../../shared/events/catalog/money";
+import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { logEvent } from "../../shared/log";
+import { cardProcessorAnswer } from "./card-processor";
 
 /**
  * The card payment of one order (one object per order id), in payments' own storage. Orders asks with

@@ -1,6 +1,6 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import type { PizzaEvent } from "../shared/events/envelope";
-import { InboxObject } from "../shared/durable/inbox-object";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { PizzaEvent } from "../../shared/events/envelope";
+import { InboxObject } from "../../shared/durable/inbox-object";
 
 /**
  * Delivery's own copy of one customer's delivery addresses, built from the customers context's

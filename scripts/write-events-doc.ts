@@ -1,6 +1,6 @@
 /** `npm run docs:events`: regenerates docs/EVENTS.md and docs/asyncapi.json from the registry and the subscriptions. */
 import { writeFileSync } from "node:fs";
-import { subscriptions } from "../../workers/router/routing-table";
+import { subscriptions } from "../workers/router/routing-table";
 import { buildAsyncApi } from "./asyncapi";
 import { renderEventsDoc } from "./events-doc";
 

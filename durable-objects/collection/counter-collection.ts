@@ -1,7 +1,7 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import { createEvent, type PizzaEvent } from "../shared/events/envelope";
-import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
-import type { CommandOutcome } from "../shared/http/staff-command";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
+import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import type { CommandOutcome } from "../../shared/http/staff-command";
 
 /**
  * One order at the counter, in collection's own storage: it waits there from the ready-for-collection

@@ -1,6 +1,6 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import type { PizzaEvent } from "../shared/events/envelope";
-import { InboxObject } from "../shared/durable/inbox-object";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { PizzaEvent } from "../../shared/events/envelope";
+import { InboxObject } from "../../shared/durable/inbox-object";
 
 /**
  * One month's revenue (one object per UTC month, `YYYY-MM`, so no single object counts every order):

@@ -1,7 +1,7 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import { minorUnitDigits, type Money } from "../shared/events/catalog/money";
-import { createEvent, type PizzaEvent } from "../shared/events/envelope";
-import { PublishingObject, type BusEnv } from "../shared/durable/publishing-object";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import { minorUnitDigits, type Money } from "../../shared/events/catalog/money";
+import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
+import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 
 /**
  * One customer's loyalty account: the points balance and the orders already rewarded. A completed

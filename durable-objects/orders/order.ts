@@ -1,10 +1,11 @@
-import type { HandlerOutcome } from "../shared/consumer/harness";
-import { createEvent, type AnyPizzaEvent, type PizzaEvent } from "../shared/events/envelope";
-import type { EventData, EventType } from "../shared/events/registry";
-import { PublishingObject } from "../shared/durable/publishing-object";
-import type { CommandOutcome } from "../shared/http/staff-command";
-import { CANCELLABLE, nextStatus, type OrderStatus } from "../workers/orders/lifecycle";
-import type { PricedLine } from "../workers/orders/submit-order";
+import type { HandlerOutcome } from "../../shared/consumer/harness";
+import { createEvent, type AnyPizzaEvent, type PizzaEvent } from "../../shared/events/envelope";
+import type { EventData, EventType } from "../../shared/events/registry";
+import { PublishingObject } from "../../shared/durable/publishing-object";
+import type { CommandOutcome } from "../../shared/http/staff-command";
+import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
+import type { Money } from "../../shared/events/catalog/money";
+import type { OrderLine } from "../../shared/events/catalog/orders";
 
 /**
  * One order: the orders context's write model (it decides what happens to the order and records the
@@ -24,7 +25,7 @@ export interface SubmitOrder {
   customerId: string;
   fulfilment: "collection" | "delivery";
   deliveryAddressId?: string;
-  lines: PricedLine[];
+  lines: OrderLine[];
   deliveryFee?: Money;
   total: Money;
   cardToken: string;
@@ -37,7 +38,6 @@ export interface SubmitOrder {
   paymentTimeoutSeconds: number;
 }
 
-type Money = { amount: number; currency: string };
 export type PaymentStatus = "pending" | "taken" | "failed" | "refund-requested" | "refunded";
 
 export type SubmitOutcome =
@@ -50,7 +50,7 @@ export interface OrderView {
   status: OrderStatus;
   fulfilment: "collection" | "delivery";
   deliveryAddressId?: string;
-  items: PricedLine[];
+  items: OrderLine[];
   deliveryFee?: Money;
   total: Money;
   payment: { status: PaymentStatus };
@@ -184,7 +184,7 @@ export class Order extends PublishingObject<Env> {
           customerId: row.customer_id,
           fulfilment: row.fulfilment,
           ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
-          items: JSON.parse(row.items) as PricedLine[],
+          items: JSON.parse(row.items) as OrderLine[],
           ...(row.delivery_fee !== null ? { deliveryFee: { amount: row.delivery_fee, currency: row.currency } } : {}),
           total: { amount: row.total_amount, currency: row.currency },
           confirmedAt: new Date().toISOString(),
@@ -291,7 +291,7 @@ export class Order extends PublishingObject<Env> {
       status: row.status,
       fulfilment: row.fulfilment,
       ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
-      items: JSON.parse(row.items) as PricedLine[],
+      items: JSON.parse(row.items) as OrderLine[],
       ...(row.delivery_fee !== null ? { deliveryFee: { amount: row.delivery_fee, currency: row.currency } } : {}),
       total: { amount: row.total_amount, currency: row.currency },
       payment: { status: row.payment_status },

@@ -1,20 +1,20 @@
 import { consumeEvents } from "../../shared/consumer/harness";
 import type { AnyPizzaEvent } from "../../shared/events/envelope";
-import { addressBook, orderObject } from "./durable-objects";
 import { ordersSubscription } from "./subscriptions";
 
 /**
- * The orders projection: what payments, the kitchen, delivery and collection do to an order is
- * applied to it, once per event, by the order's own Durable Object, which also decides what happens
- * next (confirm, cancel, refund, ready, completed). Customers' address events feed the address book.
+ * What orders does when the other contexts act on an order: payments, the kitchen, delivery and
+ * collection's events are applied, once each, by the order's own Durable Object, which decides what
+ * happens next (confirm, cancel, refund, ready, completed: durable-objects/orders/order-decider.ts).
+ * Customers' address events feed the customer's address book.
  */
 const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => {
-  const outcome = await orderObject(env, event.data.orderId).applyEvent(event);
+  const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event);
   if (outcome === "unknown-order") throw new Error(`unknown order ${event.data.orderId}`);
   return outcome;
 };
 
-export const ordersProjection = consumeEvents<keyof typeof ordersSubscription.events, Env>({
+export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription.events, Env>({
   subscription: ordersSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
@@ -28,6 +28,6 @@ export const ordersProjection = consumeEvents<keyof typeof ordersSubscription.ev
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-delivered.v1": toTheOrder,
     "com.plantbasedpizza.collection.order-collected.v1": toTheOrder,
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) => addressBook(env, event.data.customerId).addressAdded(event),
+    "com.plantbasedpizza.customer.address-added.v1": (event, env) => env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event),
   },
 });

@@ -1,6 +1,6 @@
-import type { SubscriptionBase } from "../bus/subscription";
-import { dataschemaFor, eventTypes, registry, type EventShape } from "./registry";
-import { sourceOf } from "./envelope";
+import type { SubscriptionBase } from "../shared/bus/subscription";
+import { dataschemaFor, eventTypes, registry, type EventShape } from "../shared/events/registry";
+import { sourceOf } from "../shared/events/envelope";
 
 /**
  * Renders docs/EVENTS.md from the registry and the subscriptions, so the catalogue of events can never

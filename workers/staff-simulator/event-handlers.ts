@@ -1,4 +1,4 @@
-import type { SimulatedStaffShift, StaffCommand } from "../../durable-objects/simulated-staff-shift";
+import type { StaffCommand } from "../../durable-objects/staff-simulator/simulated-staff-shift";
 import { consumeEvents } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { logEvent } from "../../shared/log";
@@ -10,7 +10,7 @@ import { staffSimulatorSubscription } from "./subscriptions";
  * locally runs to completed with nobody at the keyboard. They send the same staff commands real staff
  * do, so everything downstream is the real thing. Runs in the orders worker (see wrangler.toml).
  */
-const shift = (env: Env, orderId: string) => (env.SIMULATED_STAFF_SHIFTS as DurableObjectNamespace<SimulatedStaffShift>).getByName(orderId);
+const shift = (env: Env, orderId: string) => env.SIMULATED_STAFF_SHIFTS.getByName(orderId);
 
 const staffFor = (commands: (orderId: string) => StaffCommand[]) =>
   async (event: PizzaEvent & { data: { orderId: string } }, env: Env) => {
@@ -21,7 +21,7 @@ const staffFor = (commands: (orderId: string) => StaffCommand[]) =>
     return shift(env, event.data.orderId).plan(event, commands(event.data.orderId));
   };
 
-export const staffSimulator = consumeEvents<keyof typeof staffSimulatorSubscription.events, Env>({
+export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimulatorSubscription.events, Env>({
   subscription: staffSimulatorSubscription,
   deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
   handlers: {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { devJwtSecret } from "./dev-secret.ts";
-import { mintToken, Role } from "./token.ts";
+import { mintToken, Role } from "../shared/auth/token.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { SubscriptionBase } from "../bus/subscription";
-import { sourceOf } from "./envelope";
-import { dataschemaFor, eventTypes, registry, type EventType } from "./registry";
+import type { SubscriptionBase } from "../shared/bus/subscription";
+import { sourceOf } from "../shared/events/envelope";
+import { dataschemaFor, eventTypes, registry, type EventType } from "../shared/events/registry";
 
 /**
  * The system's event API as an AsyncAPI 3 document, built from the registry and the subscriptions

@@ -1,0 +1,12 @@
+import { consumeEvents } from "../../shared/consumer/harness";
+import { kitchenSubscription } from "./subscriptions";
+
+/** What the kitchen does when an order is confirmed or cancelled: one ticket per order. */
+export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscription.events, Env>({
+  subscription: kitchenSubscription,
+  deadLetters: (env) => env.DEAD_LETTERS,
+  handlers: {
+    "com.plantbasedpizza.order.confirmed.v1": (event, env) => env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
+    "com.plantbasedpizza.order.cancelled.v1": (event, env) => env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),
+  },
+});

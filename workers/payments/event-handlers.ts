@@ -1,0 +1,12 @@
+import { consumeEvents } from "../../shared/consumer/harness";
+import { paymentsSubscription } from "./subscriptions";
+
+/** What payments does when orders asks it to take or refund an order's payment (one Payment per order). */
+export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscription.events, Env>({
+  subscription: paymentsSubscription,
+  deadLetters: (env) => env.DEAD_LETTERS,
+  handlers: {
+    "com.plantbasedpizza.payments.take-payment.v1": (event, env) => env.PAYMENTS.getByName(event.data.orderId).takePayment(event),
+    "com.plantbasedpizza.payments.refund-payment.v1": (event, env) => env.PAYMENTS.getByName(event.data.orderId).refundPayment(event),
+  },
+});
