@@ -11,6 +11,9 @@ import { auxiliaryWorker, type AuxiliaryWorker } from "./test/support/auxiliary-
  *    subscriptions and wrangler configs;
  *  - e2e: boots every worker with `npm run dev` (test/support/dev-system.ts) and talks HTTP to it.
  */
+/** Given/When/Then tests of the pure decide/evolve functions, beside their context's other tests. */
+const PURE_RULES = "test/**/*-decider.test.ts";
+
 const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
 
 /**
@@ -45,7 +48,8 @@ const workerProject = (name: string, configPath: string, auxiliaryWorkers: Auxil
       miniflare: { bindings: TEST_SECRETS, workers: auxiliaryWorkers, serviceBindings },
     }),
   ],
-  test: { name, include: [`test/${name}/**/*.test.ts`] },
+  // Pure business rules (a context's deciders) need no workerd: they run in the node project.
+  test: { name, include: [`test/${name}/**/*.test.ts`], exclude: [PURE_RULES] },
 });
 
 /** Every worker but orders (root) and the router has its tests in test/<worker>/ with its own config. */
@@ -62,7 +66,7 @@ export default defineConfig({
       workerProject("router", "./workers/router/wrangler.toml", [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])], TAP),
       // Their tests read what they published on the bus and put on their dead-letter queue.
       ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP)),
-      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts", "test/architecture/**/*.test.ts"] } },
+      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts", "test/architecture/**/*.test.ts", PURE_RULES] } },
       {
         test: {
           name: "e2e",

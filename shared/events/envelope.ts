@@ -25,6 +25,12 @@ export interface PizzaEvent<T extends EventType = EventType> {
 /** Any registered event, discriminated by `type` (so a `switch (event.type)` narrows `data`). */
 export type AnyPizzaEvent = { [T in EventType]: PizzaEvent<T> }[EventType];
 
+/**
+ * A new event as business rules decide it: its type and data, before it gets its envelope (id, time,
+ * trace, causation) from `createEvent`. A PizzaEvent is one too, so rules can read either.
+ */
+export type NewEvent<T extends EventType = EventType> = { [K in T]: { type: K; data: EventData<K> } }[T];
+
 export interface Causation {
   /** Trace context started at the API request; copied unchanged from the causing event. */
   traceparent: string;
