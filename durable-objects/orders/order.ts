@@ -1,29 +1,27 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
-import { createEvent, type AnyPizzaEvent, type PizzaEvent } from "../../shared/events/envelope";
-import type { EventData, EventType } from "../../shared/events/registry";
+import type { Decision } from "../../shared/durable/decider";
 import { PublishingObject } from "../../shared/durable/publishing-object";
-import type { CommandOutcome } from "../../shared/http/staff-command";
-import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
 import type { Money } from "../../shared/events/catalog/money";
-import type { OrderLine } from "../../shared/events/catalog/orders";
+import type { Fulfilment, OrderLine } from "../../shared/events/catalog/orders";
+import { envelop, type AnyPizzaEvent, type NewEvent, type PizzaEvent } from "../../shared/events/envelope";
+import { registry } from "../../shared/events/registry";
+import type { CommandOutcome } from "../../shared/http/staff-command";
+import { decide, evolve, paymentDeadline, placed, type OrderCommand, type OrderState, type PaymentStatus, type PlacedOrder } from "./order-decider";
+import type { OrderStatus } from "./order-lifecycle";
 
 /**
- * One order: the orders context's write model (it decides what happens to the order and records the
- * events that say so, through the outbox) and its read model (status, history and the events applied,
- * which is what GET /orders/:id answers from). One object per order keeps every order's writes
- * serialised without any global bottleneck.
+ * One order: the orders context's write model and its read model (status, history and the events
+ * applied, which is what GET /orders/:id answers from). One object per order keeps every order's
+ * writes serialised without any global bottleneck.
  *
- * The story of an order, as this object tells it:
- *   submitted -> (payment taken) confirmed -> preparing -> baking -> quality-checked
- *     -> ready-for-collection -> (collected at the counter) completed
- *     -> (driver collected) out-for-delivery -> (delivered) completed
- *   submitted | confirmed -> cancelled (by the customer, a failed payment, or no payment in time);
- *   a cancelled order whose money was taken is refunded, even when the payment arrives late.
+ * What happens to the order is decided by its pure rules (order-decider.ts); this object loads the
+ * state, records the decided events with the new state and the read model in one transaction with
+ * the outbox (and, for another context's event, the inbox), and publishes them.
  */
 export interface SubmitOrder {
   orderId: string;
   customerId: string;
-  fulfilment: "collection" | "delivery";
+  fulfilment: Fulfilment;
   deliveryAddressId?: string;
   lines: OrderLine[];
   deliveryFee?: Money;
@@ -38,7 +36,7 @@ export interface SubmitOrder {
   paymentTimeoutSeconds: number;
 }
 
-export type PaymentStatus = "pending" | "taken" | "failed" | "refund-requested" | "refunded";
+export type { PaymentStatus };
 
 export type SubmitOutcome =
   | { outcome: "accepted" | "replayed"; orderId: string; status: OrderStatus }
@@ -48,7 +46,7 @@ export interface OrderView {
   orderId: string;
   customerId: string;
   status: OrderStatus;
-  fulfilment: "collection" | "delivery";
+  fulfilment: Fulfilment;
   deliveryAddressId?: string;
   items: OrderLine[];
   deliveryFee?: Money;
@@ -62,7 +60,7 @@ type OrderRow = {
   order_id: string;
   customer_id: string;
   status: OrderStatus;
-  fulfilment: "collection" | "delivery";
+  fulfilment: Fulfilment;
   delivery_address_id: string | null;
   items: string;
   delivery_fee: number | null;
@@ -75,8 +73,7 @@ type OrderRow = {
   cancel_reason: string | null;
 };
 
-/** Events this object emits that are facts about the order (commands to payments are not). */
-const COMMANDS = new Set<EventType>(["com.plantbasedpizza.payments.take-payment.v1", "com.plantbasedpizza.payments.refund-payment.v1"]);
+const now = () => new Date().toISOString();
 
 export class Order extends PublishingObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -89,10 +86,6 @@ export class Order extends PublishingObject<Env> {
     CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL);`);
-  }
-
-  private row(): OrderRow | undefined {
-    return this.sql.exec<OrderRow>("SELECT * FROM orders").toArray()[0];
   }
 
   // ---- Commands ---------------------------------------------------------------------------------
@@ -109,201 +102,196 @@ export class Order extends PublishingObject<Env> {
         ? { outcome: "replayed", orderId: existing.order_id, status: "submitted" }
         : { outcome: "conflict" };
     }
-    const { orderId, customerId, total } = command;
-    this.record(
-      () => {
-        this.sql.exec(
-          `INSERT INTO orders (order_id, customer_id, status, fulfilment, delivery_address_id, items, delivery_fee, total_amount,
-             currency, fingerprint, traceparent, payment_status, payment_deadline)
-           VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-          orderId, customerId, command.fulfilment, command.deliveryAddressId ?? null, JSON.stringify(command.lines),
-          command.deliveryFee?.amount ?? null, total.amount, total.currency, command.fingerprint, command.traceparent,
-          Date.now() + command.paymentTimeoutSeconds * 1000,
-        );
-      },
-      () => {
-        const submitted = this.emit("com.plantbasedpizza.order.submitted.v1", command.commandId, {
-          orderId, customerId, fulfilment: command.fulfilment, total, submittedAt: new Date().toISOString(),
-        });
-        const takePayment = this.emit("com.plantbasedpizza.payments.take-payment.v1", submitted.id, {
-          orderId, customerId, amount: total, cardToken: command.cardToken,
-        });
-        return [submitted, takePayment];
-      },
-    );
+    const { orderId, customerId, fulfilment, deliveryAddressId, lines, deliveryFee, total } = command;
+    const order: PlacedOrder = {
+      orderId,
+      customerId,
+      fulfilment,
+      ...(deliveryAddressId ? { deliveryAddressId } : {}),
+      lines,
+      ...(deliveryFee ? { deliveryFee } : {}),
+      total,
+      paymentDeadline: Date.now() + command.paymentTimeoutSeconds * 1000,
+    };
+    this.handle(placed(order), { type: "submit", cardToken: command.cardToken, at: now() }, command.commandId, {
+      placement: { fingerprint: command.fingerprint, traceparent: command.traceparent },
+    });
     return { outcome: "accepted", orderId, status: "submitted" };
   }
 
   /** The customer cancels: allowed until the kitchen starts preparing; a paid order is refunded. */
   cancel(customerId: string): CommandOutcome<{ orderId: string; status: OrderStatus }> {
-    const row = this.row();
-    if (!row || row.customer_id !== customerId) return { ok: false, status: 404, reason: "No such order for this customer." };
-    if (row.status === "cancelled") return { ok: true, state: { orderId: row.order_id, status: "cancelled" } };
-    if (!CANCELLABLE.includes(row.status)) {
-      return { ok: false, status: 409, reason: `The order is ${row.status}: it can no longer be cancelled once the kitchen has started preparing it.` };
-    }
-    this.record(() => undefined, () => this.cancelOrder(row, "cancelled by the customer", `cancel-order:${crypto.randomUUID()}`));
-    return { ok: true, state: { orderId: row.order_id, status: "cancelled" } };
+    const state = this.state();
+    if (!state) return { ok: false, status: 404, reason: "No such order for this customer." };
+    const decision = this.handle(state, { type: "cancel", customerId, at: now() }, `cancel-order:${crypto.randomUUID()}`);
+    return decision.ok ? { ok: true, state: { orderId: state.order.orderId, status: "cancelled" } } : decision;
   }
 
-  // ---- Events from other contexts (the orders projection) ---------------------------------------
+  // ---- Events from other contexts (orders' event handlers) --------------------------------------
 
   /** Applies another context's event about this order, once, and reacts to it. */
   applyEvent(event: AnyPizzaEvent): HandlerOutcome | "unknown-order" {
     // Every other context's event follows one of this order's own, so an unknown order means the
-    // event is wrong (or arrived at the wrong object): the projection fails it, so the harness retries
+    // event is wrong (or arrived at the wrong object): the handler fails it, so the harness retries
     // then dead-letters. (Answered, not thrown: a throw would also log as this object's own error.)
-    if (!this.row()) return "unknown-order";
+    const state = this.state();
+    if (!state) return "unknown-order";
     if (this.inbox.has(event)) return "duplicate";
-    this.record(
-      () => {
-        this.inbox.remember(event);
-        this.applyToReadModel(event);
-      },
-      () => this.react(event),
-    );
+    this.handle(state, { type: "react", to: event, at: now() }, event.id, { news: event });
     return "processed";
-  }
-
-  /** What the order does next because of an event; returns the events that say so. */
-  private react(event: AnyPizzaEvent): PizzaEvent[] {
-    const row = this.row()!;
-    switch (event.type) {
-      case "com.plantbasedpizza.payment.taken.v1":
-        if (row.status === "cancelled") {
-          // A late payment for an order that no longer exists is given back, not lost.
-          this.setPayment("refund-requested");
-          return [this.emit("com.plantbasedpizza.payments.refund-payment.v1", event.id, {
-            orderId: row.order_id, reason: `the order was cancelled (${row.cancel_reason ?? "no reason"}) before its payment arrived`,
-          })];
-        }
-        this.setPayment("taken");
-        if (row.status !== "submitted") return [];
-        return [this.emit("com.plantbasedpizza.order.confirmed.v1", event.id, {
-          orderId: row.order_id,
-          customerId: row.customer_id,
-          fulfilment: row.fulfilment,
-          ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
-          items: JSON.parse(row.items) as OrderLine[],
-          ...(row.delivery_fee !== null ? { deliveryFee: { amount: row.delivery_fee, currency: row.currency } } : {}),
-          total: { amount: row.total_amount, currency: row.currency },
-          confirmedAt: new Date().toISOString(),
-        })];
-      case "com.plantbasedpizza.payment.failed.v1":
-        this.setPayment("failed");
-        return row.status === "submitted" ? this.cancelOrder(row, `payment failed: ${event.data.reason}`, event.id) : [];
-      case "com.plantbasedpizza.payment.refunded.v1":
-        this.setPayment("refunded");
-        return [];
-      case "com.plantbasedpizza.kitchen.quality-checked.v1":
-        if (this.status() !== "quality-checked") return [];
-        return row.fulfilment === "collection"
-          ? [this.emit("com.plantbasedpizza.order.ready-for-collection.v1", event.id, { orderId: row.order_id, customerId: row.customer_id })]
-          : [this.emit("com.plantbasedpizza.order.ready-for-delivery.v1", event.id, {
-              orderId: row.order_id, customerId: row.customer_id, deliveryAddressId: row.delivery_address_id!,
-            })];
-      case "com.plantbasedpizza.delivery.order-delivered.v1":
-      case "com.plantbasedpizza.collection.order-collected.v1":
-        if (row.status === "completed" || row.status === "cancelled") return [];
-        return [this.emit("com.plantbasedpizza.order.completed.v1", event.id, {
-          orderId: row.order_id,
-          customerId: row.customer_id,
-          fulfilment: row.fulfilment,
-          total: { amount: row.total_amount, currency: row.currency },
-          completedAt: new Date().toISOString(),
-        })];
-      default:
-        return []; // kitchen progress, driver assigned, driver collected: the read model is all
-    }
   }
 
   // ---- Timers -----------------------------------------------------------------------------------
 
   /** The payment deadline: an order still waiting for its payment then is cancelled. */
   protected override onAlarm(): number | undefined {
-    const row = this.row();
-    if (!row || row.status !== "submitted" || row.payment_status !== "pending") return undefined;
-    if (Date.now() < row.payment_deadline) return row.payment_deadline;
-    this.record(() => undefined, () => this.cancelOrder(row, "payment timed out", `payment-deadline:${row.order_id}`));
-    return undefined;
+    const state = this.state();
+    if (!state) return undefined;
+    this.handle(state, { type: "payment-deadline", at: now() }, `payment-deadline:${state.order.orderId}`);
+    // Woken early (the outbox's safety net): still waiting, so wake again at the deadline.
+    return paymentDeadline(this.state()!);
   }
 
-  // ---- Helpers ----------------------------------------------------------------------------------
+  // ---- Recording what the rules decided ----------------------------------------------------------
 
-  /** Cancels (call inside record's events): the cancellation, and a refund if money was taken. */
-  private cancelOrder(row: OrderRow, reason: string, causationid: string): PizzaEvent[] {
-    this.sql.exec("UPDATE orders SET cancel_reason = ?", reason);
-    const cancelled = this.emit("com.plantbasedpizza.order.cancelled.v1", causationid, {
-      orderId: row.order_id, customerId: row.customer_id, reason, cancelledAt: new Date().toISOString(),
-    });
-    if (this.paymentStatus() !== "taken") return [cancelled];
-    this.setPayment("refund-requested");
-    return [cancelled, this.emit("com.plantbasedpizza.payments.refund-payment.v1", cancelled.id, { orderId: row.order_id, reason })];
+  /**
+   * Decides `command` on `state` and records the outcome in one transaction: another context's
+   * event (`news`, remembered in the inbox) and the decided events are applied to the state and the
+   * read model, and the decided events go to the outbox. Each decided event continues the order's
+   * trace and is caused by the one before it, the first by `causationid` (the command or the news).
+   * A new order (`placement`) is inserted with its idempotency fingerprint and trace.
+   */
+  private handle(
+    state: OrderState,
+    command: OrderCommand,
+    causationid: string,
+    { news, placement }: { news?: AnyPizzaEvent; placement?: { fingerprint: string; traceparent: string } } = {},
+  ): Decision<NewEvent> {
+    const decision = decide(command, state);
+    if (!decision.ok || (decision.events.length === 0 && !news)) return decision;
+    const traceparent = placement?.traceparent ?? this.row()!.traceparent;
+    let current = state;
+    this.record(
+      () => {
+        if (!news) return;
+        this.inbox.remember(news);
+        current = this.apply(current, news);
+      },
+      () => {
+        let cause = causationid;
+        const events = decision.events.map((decided) => {
+          const event = envelop(decided, { traceparent, causationid: cause, subject: state.order.orderId });
+          cause = event.id;
+          current = this.apply(current, event);
+          return event;
+        });
+        this.save(current, placement);
+        return events;
+      },
+    );
+    return decision;
   }
 
   /**
-   * Builds one of this order's own events (on the order's trace) and, for facts about the order,
-   * applies it to the read model in the same transaction: GET /orders/:id never shows less than
-   * what was published.
+   * Evolves the state by one event and keeps the read model in step: the event among those applied
+   * (facts only: commands to payments are not the order's story) and a history entry when it moved
+   * the status. Call inside `record`.
    */
-  private emit<T extends EventType>(type: T, causationid: string, data: EventData<T>): PizzaEvent<T> {
-    // Every event of the order stays on the trace its SubmitOrder request started (the row exists by now).
-    const { traceparent, order_id: subject } = this.row()!;
-    const event = createEvent(type, data, { traceparent, causationid, subject });
-    if (!COMMANDS.has(type)) this.applyToReadModel(event);
-    return event;
+  private apply(state: OrderState, event: AnyPizzaEvent): OrderState {
+    const next = evolve(state, event);
+    if (registry[event.type].shape !== "command") {
+      this.sql.exec("INSERT INTO applied_events (event) VALUES (?)", JSON.stringify(event));
+    }
+    if (next.status !== state.status) {
+      this.sql.exec(
+        "INSERT INTO history (status, at, event_type, event_id) VALUES (?, ?, ?, ?)",
+        next.status,
+        event.time,
+        event.type,
+        event.id,
+      );
+    }
+    return next;
   }
 
-  private applyToReadModel(event: PizzaEvent): void {
-    this.sql.exec("INSERT INTO applied_events (event) VALUES (?)", JSON.stringify(event));
-    const status = nextStatus(this.status(), event.type);
-    if (!status) return;
-    this.sql.exec("UPDATE orders SET status = ?", status);
-    this.sql.exec("INSERT INTO history (status, at, event_type, event_id) VALUES (?, ?, ?, ?)", status, event.time, event.type, event.id);
+  // ---- Storage ----------------------------------------------------------------------------------
+
+  private row(): OrderRow | undefined {
+    return this.sql.exec<OrderRow>("SELECT * FROM orders").toArray()[0];
   }
 
-  /** The latest status in the history (undefined before the order's first event). */
-  private status(): OrderStatus | undefined {
-    return this.sql.exec<{ status: OrderStatus }>("SELECT status FROM history ORDER BY seq DESC LIMIT 1").toArray()[0]?.status;
+  private state(): OrderState | undefined {
+    const row = this.row();
+    if (!row) return undefined;
+    const money = (amount: number): Money => ({ amount, currency: row.currency });
+    return {
+      order: {
+        orderId: row.order_id,
+        customerId: row.customer_id,
+        fulfilment: row.fulfilment,
+        ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
+        lines: JSON.parse(row.items) as OrderLine[],
+        ...(row.delivery_fee !== null ? { deliveryFee: money(row.delivery_fee) } : {}),
+        total: money(row.total_amount),
+        paymentDeadline: row.payment_deadline,
+      },
+      status: row.status,
+      payment: row.payment_status,
+      ...(row.cancel_reason !== null ? { cancellation: { reason: row.cancel_reason } } : {}),
+    };
   }
 
-  private paymentStatus(): PaymentStatus | undefined {
-    return this.row()?.payment_status;
-  }
-
-  private setPayment(status: PaymentStatus): void {
-    this.sql.exec("UPDATE orders SET payment_status = ?", status);
+  /** Stores the state: the whole order when it is new (`placement`), else what changes. */
+  private save(state: OrderState, placement?: { fingerprint: string; traceparent: string }): void {
+    const { order } = state;
+    if (placement) {
+      this.sql.exec(
+        `INSERT INTO orders (order_id, customer_id, status, fulfilment, delivery_address_id, items, delivery_fee, total_amount,
+           currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        order.orderId, order.customerId, state.status!, order.fulfilment, order.deliveryAddressId ?? null, JSON.stringify(order.lines),
+        order.deliveryFee?.amount ?? null, order.total.amount, order.total.currency, placement.fingerprint, placement.traceparent,
+        state.payment, order.paymentDeadline, state.cancellation?.reason ?? null,
+      );
+      return;
+    }
+    this.sql.exec(
+      "UPDATE orders SET status = ?, payment_status = ?, cancel_reason = ?",
+      state.status!,
+      state.payment,
+      state.cancellation?.reason ?? null,
+    );
   }
 
   // ---- Queries ----------------------------------------------------------------------------------
 
   /** The read model, for its own customer only; undefined for anyone else or an unknown order. */
   view(customerId: string): OrderView | undefined {
-    const row = this.row();
-    if (!row || row.customer_id !== customerId) return undefined;
+    const state = this.state();
+    if (!state || state.order.customerId !== customerId) return undefined;
+    const { order } = state;
     const history = this.sql
       .exec<{ status: OrderStatus; at: string; event_type: string; event_id: string }>("SELECT status, at, event_type, event_id FROM history ORDER BY seq")
       .toArray()
       .map((h) => ({ status: h.status, at: h.at, eventType: h.event_type, eventId: h.event_id }));
     return {
-      orderId: row.order_id,
-      customerId: row.customer_id,
-      status: row.status,
-      fulfilment: row.fulfilment,
-      ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
-      items: JSON.parse(row.items) as OrderLine[],
-      ...(row.delivery_fee !== null ? { deliveryFee: { amount: row.delivery_fee, currency: row.currency } } : {}),
-      total: { amount: row.total_amount, currency: row.currency },
-      payment: { status: row.payment_status },
-      ...(row.cancel_reason ? { cancellation: { reason: row.cancel_reason } } : {}),
+      orderId: order.orderId,
+      customerId: order.customerId,
+      status: state.status!,
+      fulfilment: order.fulfilment,
+      ...(order.deliveryAddressId ? { deliveryAddressId: order.deliveryAddressId } : {}),
+      items: order.lines,
+      ...(order.deliveryFee ? { deliveryFee: order.deliveryFee } : {}),
+      total: order.total,
+      payment: { status: state.payment },
+      ...(state.cancellation ? { cancellation: state.cancellation } : {}),
       history,
     };
   }
 
   /** The CloudEvents this read model has applied, oldest first; undefined as for `view`. */
   appliedEvents(customerId: string): PizzaEvent[] | undefined {
-    const row = this.row();
-    if (!row || row.customer_id !== customerId) return undefined;
+    if (this.row()?.customer_id !== customerId) return undefined;
     return this.sql
       .exec<{ event: string }>("SELECT event FROM applied_events ORDER BY seq")
       .toArray()

@@ -71,6 +71,12 @@ export function createEvent<T extends EventType>(type: T, data: EventData<T>, ca
   return event;
 }
 
+/** Gives a decided event (type and data, see NewEvent) its envelope, as `createEvent` does. */
+export function envelop(event: NewEvent, cause: Causation): AnyPizzaEvent {
+  // The union loses the link between `type` and `data` that NewEvent guarantees; createEvent re-checks it.
+  return createEvent(event.type, event.data as never, cause) as AnyPizzaEvent;
+}
+
 const Envelope = z.object({
   specversion: z.literal("1.0"),
   id: z.string().min(1),

@@ -4,6 +4,7 @@ import { Money } from "./money";
 
 /** Shapes the orders context publishes (events) and sends (commands to payments). */
 export const Fulfilment = z.enum(["collection", "delivery"]);
+export type Fulfilment = z.infer<typeof Fulfilment>;
 
 export const OrderLine = z.object({
   recipeId: z.string().min(1),

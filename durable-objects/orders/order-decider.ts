@@ -1,0 +1,191 @@
+import { accept, reject, type Decider, type Decision } from "../../shared/durable/decider";
+import type { Money } from "../../shared/events/catalog/money";
+import type { Fulfilment, OrderLine } from "../../shared/events/catalog/orders";
+import type { NewEvent } from "../../shared/events/envelope";
+import type { EventData, EventType } from "../../shared/events/registry";
+import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
+
+/**
+ * The order's business rules, pure: what submitting, cancelling, the payment deadline and every other
+ * context's news do to an order, and which events say so. The Order Durable Object (order.ts) keeps
+ * the state, the read model, the inbox and the outbox around these two functions.
+ *
+ *   submitted -> (payment taken) confirmed -> preparing -> baking -> quality-checked
+ *     -> ready-for-collection -> (collected at the counter) completed
+ *     -> (driver collected) out-for-delivery -> (delivered) completed
+ *   submitted | confirmed -> cancelled (by the customer, a failed payment, or no payment in time);
+ *   a cancelled order whose money was taken is refunded, even when the payment arrives late.
+ */
+export type PaymentStatus = "pending" | "taken" | "failed" | "refund-requested" | "refunded";
+
+/** What the customer ordered, priced from the menu: fixed once the order is placed. */
+export interface PlacedOrder {
+  orderId: string;
+  customerId: string;
+  fulfilment: Fulfilment;
+  deliveryAddressId?: string;
+  lines: OrderLine[];
+  deliveryFee?: Money;
+  total: Money;
+  /** When an order still waiting for its payment is cancelled (epoch milliseconds). */
+  paymentDeadline: number;
+}
+
+export interface OrderState {
+  order: PlacedOrder;
+  /** Undefined only before the order is submitted. */
+  status: OrderStatus | undefined;
+  payment: PaymentStatus;
+  cancellation?: { reason: string };
+}
+
+/** An order placed but not yet submitted: the state the submit command starts from. */
+export const placed = (order: PlacedOrder): OrderState => ({ order, status: undefined, payment: "pending" });
+
+/** `at`: the time the command is handled (ISO 8601), stamped on the events it causes. */
+export type OrderCommand =
+  | { type: "submit"; cardToken: string; at: string }
+  | { type: "cancel"; customerId: string; at: string }
+  | { type: "payment-deadline"; at: string }
+  /** Another context reported something about this order (payment taken, pizza baked, delivered…). */
+  | { type: "react"; to: NewEvent; at: string };
+
+const CANCELLED_BY_CUSTOMER = "cancelled by the customer";
+
+export function decide(command: OrderCommand, state: OrderState): Decision<NewEvent> {
+  const { order } = state;
+  switch (command.type) {
+    case "submit":
+      if (state.status !== undefined) return accept(); // submitted already: nothing new
+      return accept(
+        event("com.plantbasedpizza.order.submitted.v1", {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          fulfilment: order.fulfilment,
+          total: order.total,
+          submittedAt: command.at,
+        }),
+        event("com.plantbasedpizza.payments.take-payment.v1", {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          amount: order.total,
+          cardToken: command.cardToken,
+        }),
+      );
+
+    case "cancel":
+      // Another customer's order is "not found": its existence is not theirs to learn.
+      if (command.customerId !== order.customerId) return reject(404, "No such order for this customer.");
+      if (state.status === "cancelled") return accept();
+      if (!state.status || !CANCELLABLE.includes(state.status)) {
+        return reject(409, `The order is ${state.status}: it can no longer be cancelled once the kitchen has started preparing it.`);
+      }
+      return accept(...cancel(state, CANCELLED_BY_CUSTOMER, command.at));
+
+    case "payment-deadline":
+      if (!waitingForPayment(state) || Date.parse(command.at) < order.paymentDeadline) return accept();
+      return accept(...cancel(state, "payment timed out", command.at));
+
+    case "react":
+      return accept(...reactTo(command.to, evolve(state, command.to), command.at));
+  }
+}
+
+/** What the order does next because of another context's event, given the state that event left. */
+function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
+  const { order } = state;
+  switch (news.type) {
+    case "com.plantbasedpizza.payment.taken.v1":
+      if (state.status === "cancelled") {
+        // A payment for an order that no longer exists is given back, not kept.
+        const why = state.cancellation?.reason ?? "no reason";
+        return [refund(order, `the order was cancelled (${why}) before its payment arrived`)];
+      }
+      if (state.status !== "submitted") return []; // confirmed already
+      return [
+        event("com.plantbasedpizza.order.confirmed.v1", {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          fulfilment: order.fulfilment,
+          ...(order.deliveryAddressId ? { deliveryAddressId: order.deliveryAddressId } : {}),
+          items: order.lines,
+          ...(order.deliveryFee ? { deliveryFee: order.deliveryFee } : {}),
+          total: order.total,
+          confirmedAt: at,
+        }),
+      ];
+    case "com.plantbasedpizza.payment.failed.v1":
+      return state.status === "submitted" ? cancel(state, `payment failed: ${news.data.reason}`, at) : [];
+    case "com.plantbasedpizza.kitchen.quality-checked.v1":
+      // Only when the check moved the order (a late or repeated check does not send it out twice).
+      if (state.status !== "quality-checked") return [];
+      return order.fulfilment === "collection"
+        ? [event("com.plantbasedpizza.order.ready-for-collection.v1", { orderId: order.orderId, customerId: order.customerId })]
+        : [
+            event("com.plantbasedpizza.order.ready-for-delivery.v1", {
+              orderId: order.orderId,
+              customerId: order.customerId,
+              deliveryAddressId: order.deliveryAddressId!,
+            }),
+          ];
+    case "com.plantbasedpizza.delivery.order-delivered.v1":
+    case "com.plantbasedpizza.collection.order-collected.v1":
+      if (state.status === "completed" || state.status === "cancelled") return [];
+      return [
+        event("com.plantbasedpizza.order.completed.v1", {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          fulfilment: order.fulfilment,
+          total: order.total,
+          completedAt: at,
+        }),
+      ];
+    default:
+      return []; // payment refunded, kitchen progress, driver assigned or collected: the state is all
+  }
+}
+
+/** The state after one event: the order's own, or another context's about it. */
+export function evolve(state: OrderState, event: NewEvent): OrderState {
+  const status = nextStatus(state.status, event.type) ?? state.status;
+  const next: OrderState = { ...state, status };
+  switch (event.type) {
+    case "com.plantbasedpizza.order.cancelled.v1":
+      return status === "cancelled" && state.status !== "cancelled" ? { ...next, cancellation: { reason: event.data.reason } } : next;
+    case "com.plantbasedpizza.payment.taken.v1":
+      return { ...next, payment: "taken" };
+    case "com.plantbasedpizza.payment.failed.v1":
+      return { ...next, payment: "failed" };
+    case "com.plantbasedpizza.payments.refund-payment.v1":
+      return { ...next, payment: "refund-requested" };
+    case "com.plantbasedpizza.payment.refunded.v1":
+      return { ...next, payment: "refunded" };
+    default:
+      return next;
+  }
+}
+
+export const orderDecider: Decider<OrderState, OrderCommand, NewEvent> = { decide, evolve };
+
+/** When the order next needs waking: its payment deadline, while it waits for its payment. */
+export function paymentDeadline(state: OrderState): number | undefined {
+  return waitingForPayment(state) ? state.order.paymentDeadline : undefined;
+}
+
+function waitingForPayment(state: OrderState): boolean {
+  return state.status === "submitted" && state.payment === "pending";
+}
+
+/** The cancellation, and a refund if the money was already taken. */
+function cancel(state: OrderState, reason: string, at: string): NewEvent[] {
+  const { orderId, customerId } = state.order;
+  const cancelled = event("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId, reason, cancelledAt: at });
+  return state.payment === "taken" ? [cancelled, refund(state.order, reason)] : [cancelled];
+}
+
+function refund(order: PlacedOrder, reason: string): NewEvent {
+  return event("com.plantbasedpizza.payments.refund-payment.v1", { orderId: order.orderId, reason });
+}
+
+/** One new event of the order (typed by its registered schema). */
+const event = <T extends EventType>(type: T, data: EventData<T>) => ({ type, data }) as NewEvent;
