@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
@@ -6,13 +5,13 @@ import worker from "../../workers/router";
 import { exampleData } from "../support/example-events";
 import { waitFor } from "../support/wait-for";
 import { queueConsumer } from "../support/queue-batch";
+import { tappedQueues } from "../support/queue-tap";
 
 /**
  * The router with real queues: what it forwards is received by a worker consuming the subscriber
  * queues and the bus's dead-letter queue (test/support/queue-tap-worker.js).
  */
-const tap = (env as unknown as { QUEUE_TAP: Fetcher }).QUEUE_TAP;
-const received = async (): Promise<Record<string, { id?: string; body?: { id?: string }; reason?: string }[]>> => (await tap.fetch("https://tap/")).json();
+const received = () => tappedQueues<{ id?: string; body?: { id?: string }; reason?: string }>();
 const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
   createEvent(type, exampleData(type), { traceparent: startTrace(), causationid: "test", subject: crypto.randomUUID() });
 

@@ -8,9 +8,13 @@ import { waitFor } from "./wait-for";
  */
 const tap = () => (env as unknown as { QUEUE_TAP: Fetcher }).QUEUE_TAP;
 
+/** Everything that reached each tapped queue so far, oldest first: { [queue]: body[] }. */
+export async function tappedQueues<T = unknown>(): Promise<Record<string, T[]>> {
+  return (await tap().fetch("https://queue-tap/")).json<Record<string, T[]>>();
+}
+
 export async function tapped(queue: string): Promise<unknown[]> {
-  const all = await (await tap().fetch("https://queue-tap/")).json<Record<string, unknown[]>>();
-  return all[queue] ?? [];
+  return (await tappedQueues())[queue] ?? [];
 }
 
 /** Waits until the bus has `count` events matching `match` (e.g. about one order), and returns them. */
