@@ -18,14 +18,8 @@ import type { OrderStatus } from "./order-lifecycle";
  * state, records the decided events with the new state and the read model in one transaction with
  * the outbox (and, for another context's event, the inbox), and publishes them.
  */
-export interface SubmitOrder {
-  orderId: string;
-  customerId: string;
-  fulfilment: Fulfilment;
-  deliveryAddressId?: string;
-  lines: OrderLine[];
-  deliveryFee?: Money;
-  total: Money;
+/** SubmitOrder as the orders API hands it over: the order, priced, and how to handle the request. */
+export interface SubmitOrder extends Omit<PlacedOrder, "paymentDeadline"> {
   cardToken: string;
   /** Hash of the request body: tells a repeat from a reused Idempotency-Key with another body. */
   fingerprint: string;
