@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { existsSync, readdirSync } from "node:fs";
 import { defineConfig } from "vitest/config";
-import { auxiliaryWorker, type AuxiliaryWorker } from "./test/support/auxiliary-workers";
+import { auxiliaryWorker, type AuxiliaryWorker } from "./test/support/auxiliary-workers.ts";
 
 /**
  * Three kinds of test, one `vitest run`:
