@@ -2,7 +2,7 @@
  * The simulated card processor. There is no real one here: this module is the seam where a real
  * processor would plug in. A real one is asked to charge the card and answers later through a
  * webhook; that webhook would land on the order's Payment object in place of the alarm that stands
- * for it here (durable-objects/payment.ts). Being pure, the simulation is the same in tests, in
+ * for it here (durable-objects/payments/payment.ts). Being pure, the simulation is the same in tests, in
  * `npm run dev` and deployed, and test cards pick the answer:
  *
  *   tok_declined             declined after the usual processing delay

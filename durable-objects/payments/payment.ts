@@ -3,7 +3,21 @@ import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { Money } from "../../shared/events/catalog/money";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 import { logEvent } from "../../shared/log";
-import { cardProcessorAnswer } from "./card-processor";
+import {
+  answerDueAt,
+  causationOf,
+  initialPaymentState,
+  isPublished,
+  paymentDecider,
+  PAYMENT_FAILED,
+  type CardRequest,
+  type PaymentCommand,
+  type PaymentEvent,
+  type PaymentState,
+  type PaymentStatus,
+} from "./payment-decider";
+
+export type { PaymentStatus } from "./payment-decider";
 
 /**
  * The card payment of one order (one object per order id), in payments' own storage. Orders asks with
@@ -14,9 +28,12 @@ import { cardProcessorAnswer } from "./card-processor";
  *                    pending --card declined--> failed              (nothing to refund)
  *                    pending --refund--> pending, refund requested --card approved--> refunded (taken, then refunded)
  *   (none) --refund--> cancelled --take--> cancelled                (the refund overtook the take: never charged)
+ *
+ * What each command and the card's answer do is decided in payment-decider.ts, pure and tested
+ * Given/When/Then in Node. This object only loads that state from its table, asks the rules, and
+ * commits the new state with its inbox entry and the events to publish (outbox) in one transaction;
+ * its alarm stands for the card processor's answer (and is the outbox's safety net).
  */
-export type PaymentStatus = "pending" | "taken" | "failed" | "refunded" | "cancelled";
-
 export interface PaymentView {
   paymentId: string;
   orderId: string;
@@ -32,6 +49,10 @@ export interface PaymentView {
   announced: { type: string; id: string; causationid: string }[];
 }
 
+/**
+ * The state, one row, in the table's original columns (objects already in production keep theirs, and
+ * need no migration): null columns are the parts of the state a payment does not have (yet).
+ */
 type Row = {
   payment_id: string;
   order_id: string;
@@ -64,160 +85,132 @@ export class Payment extends PublishingObject<BusEnv> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, event_id TEXT NOT NULL, causation_id TEXT NOT NULL);`);
   }
 
-  private row(): Row | undefined {
-    return this.sql.exec<Row>("SELECT * FROM payment").toArray()[0];
-  }
-
   // ---- Commands from orders -----------------------------------------------------------------------
 
   /** TakePayment: asks the card processor and waits for its answer (nothing is announced yet). */
   async takePayment(event: TakePayment): Promise<HandlerOutcome> {
     if (this.inbox.has(event)) return "duplicate";
-    const { orderId, customerId, amount, cardToken } = event.data;
-    const existing = this.row();
-    if (existing) {
-      return this.inbox.once(event, () => {
-        if (existing.status === "cancelled" && existing.amount === null) {
-          // The refund overtook this command: keep what was asked for the record, charge nothing.
-          this.sql.exec(
-            "UPDATE payment SET customer_id = ?, amount = ?, currency = ?, take_traceparent = ?, take_command_id = ?",
-            customerId, amount.amount, amount.currency, event.traceparent, event.id,
-          );
-        } else {
-          // One payment per order: another take-payment command must not charge the card twice.
-          logEvent({ at: "payment", orderId, outcome: "take-ignored", status: existing.status, id: event.id });
-        }
-      });
-    }
-    const answer = cardProcessorAnswer(cardToken);
-    const dueAt = answer.outcome === "no-answer" ? null : Date.now() + answer.afterMs;
-    // Through record (with no events) so the safety-net alarm is armed in the same write batch: if the
-    // object dies before wakeAt below, that alarm still fires and onAlarm re-arms for the answer.
-    this.record(
-      () => {
-        this.inbox.remember(event);
-        this.sql.exec(
-          `INSERT INTO payment (payment_id, order_id, status, customer_id, amount, currency, card_token, card_answer,
-             answer_due_at, take_traceparent, take_command_id)
-           VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
-          `payment-${orderId}`, orderId, customerId, amount.amount, amount.currency, cardToken,
-          answer.outcome === "no-answer" ? null : answer.outcome, dueAt, event.traceparent, event.id,
-        );
-      },
-      () => [],
+    const { next, events } = this.handle(
+      { type: "take-payment", data: event.data, traceparent: event.traceparent, id: event.id, now: Date.now() },
+      event,
     );
-    if (dueAt !== null) await this.wakeAt(dueAt);
+    // The payment was just requested: wake when the card processor's answer is due (if it ever is).
+    const due = answerDueAt(next);
+    if (events.some((e) => e.type === "payment-requested") && due !== undefined) await this.wakeAt(due);
     return "processed";
   }
 
   /** RefundPayment: gives a taken payment back; queues keep no order, so it may come before the take. */
   refundPayment(event: RefundPayment): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    const { orderId } = event.data;
-    const row = this.row();
-    if (row?.status === "taken") {
-      this.record(
-        () => {
-          this.inbox.remember(event);
-          this.requestRefund(event);
-          this.sql.exec("UPDATE payment SET status = 'refunded'");
-        },
-        () => this.announce([this.refunded(this.row()!)]),
-      );
-      return "processed";
-    }
-    return this.inbox.once(event, () => {
-      if (!row) {
-        // Remembered as a cancelled payment, so the take-payment still on its way charges nothing.
-        this.sql.exec("INSERT INTO payment (payment_id, order_id, status) VALUES (?, ?, 'cancelled')", `payment-${orderId}`, orderId);
-        this.requestRefund(event);
-      } else if (row.status === "pending" && row.refund_command_id === null) {
-        this.requestRefund(event); // refunded as soon as the card processor approves
-      }
-      // failed: nothing was taken; refunded or cancelled: already given back or never charged.
-    });
+    this.handle({ type: "refund-payment", data: event.data, traceparent: event.traceparent, id: event.id, now: Date.now() }, event);
+    return "processed";
   }
 
   // ---- The card processor's answer ----------------------------------------------------------------
 
   /** The alarm: applies the card processor's answer when it is due; otherwise says when to wake. */
   protected override onAlarm(): number | undefined {
-    const row = this.row();
-    if (!row || row.status !== "pending" || row.answer_due_at === null) return undefined;
-    if (Date.now() < row.answer_due_at) return row.answer_due_at;
-    logEvent({ at: "payment", orderId: row.order_id, outcome: `card-${row.card_answer ?? "unknown"}` });
-    if (row.card_answer === "declined") {
-      this.record(
-        () => this.sql.exec("UPDATE payment SET status = 'failed', answer_due_at = NULL"),
-        () => this.announce([
-          createEvent("com.plantbasedpizza.payment.failed.v1",
-            { orderId: row.order_id, paymentId: row.payment_id, reason: "card declined", failedAt: new Date().toISOString() },
-            this.causedBy(row, "take")),
-        ]),
-      );
-      return undefined;
-    }
-    // Approved. A refund asked for meanwhile is given back in the same step: the money was taken.
-    const refundRequested = row.refund_command_id !== null;
-    this.record(
-      () => this.sql.exec("UPDATE payment SET status = ?, answer_due_at = NULL", refundRequested ? "refunded" : "taken"),
-      () => {
-        const taken = createEvent("com.plantbasedpizza.payment.taken.v1",
-          { orderId: row.order_id, paymentId: row.payment_id, amount: this.amountOf(row), takenAt: new Date().toISOString() },
-          this.causedBy(row, "take"));
-        return this.announce(refundRequested ? [taken, this.refunded(row)] : [taken]);
-      },
-    );
-    return undefined;
+    const { next } = this.handle({ type: "card-processor-answered", now: Date.now() });
+    return answerDueAt(next);
   }
 
   // ---- Reading --------------------------------------------------------------------------------------
 
   /** The payment as payments sees it (for operators and tests); undefined if orders never asked. */
   payment(): PaymentView | undefined {
-    const row = this.row();
-    if (!row) return undefined;
+    const state = this.load();
+    if (state.status === "none") return undefined;
     const announced = this.sql
       .exec<{ type: string; event_id: string; causation_id: string }>("SELECT type, event_id, causation_id FROM announced ORDER BY seq")
       .toArray()
       .map((a) => ({ type: a.type, id: a.event_id, causationid: a.causation_id }));
+    const due = answerDueAt(state);
     return {
-      paymentId: row.payment_id,
-      orderId: row.order_id,
-      status: row.status,
-      ...(row.amount !== null ? { amount: this.amountOf(row) } : {}),
-      ...(row.customer_id !== null ? { customerId: row.customer_id } : {}),
-      refundRequested: row.refund_command_id !== null,
-      ...(row.refund_reason !== null ? { refundReason: row.refund_reason } : {}),
-      ...(row.status === "pending" && row.answer_due_at !== null ? { cardAnswerDueAt: new Date(row.answer_due_at).toISOString() } : {}),
+      paymentId: state.paymentId,
+      orderId: state.orderId,
+      status: state.status,
+      ...(state.take !== undefined ? { amount: state.take.amount, customerId: state.take.customerId } : {}),
+      refundRequested: state.refund !== undefined,
+      ...(state.refund !== undefined ? { refundReason: state.refund.reason } : {}),
+      ...(due !== undefined ? { cardAnswerDueAt: new Date(due).toISOString() } : {}),
       announced,
     };
   }
 
-  // ---- Helpers ------------------------------------------------------------------------------------
+  // ---- Around the rules -----------------------------------------------------------------------------
 
-  /** Keeps the refund command (its reason, trace and id) for the refunded event, now or later. */
-  private requestRefund(event: RefundPayment): void {
-    this.sql.exec("UPDATE payment SET refund_reason = ?, refund_traceparent = ?, refund_command_id = ?",
-      event.data.reason, event.traceparent, event.id);
+  /**
+   * One command, end to end: loads the state, asks the rules, and commits the new state with the
+   * command's inbox entry and the published events in one transaction. Returns the new state and what
+   * happened. Call it only for a command the inbox has not seen.
+   */
+  private handle(command: PaymentCommand, inbound?: TakePayment | RefundPayment): { next: PaymentState; events: PaymentEvent[] } {
+    const state = this.load();
+    const decision = paymentDecider.decide(command, state);
+    // The payment's rules refuse nothing (queue commands are acked whatever happens); this is a bug.
+    if (!decision.ok) throw new Error(`payment rules refused ${command.type}: ${decision.reason}`);
+    const { events } = decision;
+    const next = events.reduce(paymentDecider.evolve, state);
+    // Only registered events are published (the guard); the payment's own facts stay in its table.
+    const published = events.filter(isPublished);
+
+    const apply = () => {
+      if (events.length > 0) this.save(next);
+      for (const e of events) {
+        // One payment per order: another take-payment command charged nothing, and says so in the log.
+        if (e.type === "take-ignored") {
+          logEvent({ at: "payment", orderId: e.data.orderId, outcome: "take-ignored", status: e.data.status, id: e.data.commandId });
+        }
+      }
+    };
+    // The card processor's answer came (it is due): which one, in the log as before.
+    if (command.type === "card-processor-answered" && published.length > 0) {
+      const declined = published.some((e) => e.type === PAYMENT_FAILED);
+      logEvent({ at: "payment", orderId: published[0]!.data.orderId, outcome: declined ? "card-declined" : "card-approved" });
+    }
+
+    if (published.length > 0 || events.some((e) => e.type === "payment-requested")) {
+      // Through record, which arms the publishing safety-net alarm in the same write batch: for events,
+      // so they are published even if the object dies now; for a new payment (even with no events), so
+      // that if the object dies before takePayment's wakeAt, the alarm still fires and onAlarm re-arms
+      // for the card's answer.
+      this.record(
+        () => {
+          if (inbound) this.inbox.remember(inbound);
+          apply();
+        },
+        () => this.announce(published.map((e) => createEvent(e.type, e.data, causationOf(e, next)))),
+      );
+    } else if (inbound) {
+      // Nothing to publish and no new answer to await: the alarm stays as it was (a cancelled payment
+      // never has one). A command that changed nothing is still remembered, so it is a duplicate next time.
+      this.inbox.once(inbound, apply);
+    } else if (events.length > 0) {
+      this.ctx.storage.transactionSync(apply);
+    }
+    return { next, events };
   }
 
-  private refunded(row: Row): PizzaEvent<"com.plantbasedpizza.payment.refunded.v1"> {
-    return createEvent("com.plantbasedpizza.payment.refunded.v1",
-      { orderId: row.order_id, paymentId: row.payment_id, amount: this.amountOf(row), reason: row.refund_reason!, refundedAt: new Date().toISOString() },
-      this.causedBy(row, "refund"));
+  private load(): PaymentState {
+    const row = this.sql.exec<Row>("SELECT * FROM payment").toArray()[0];
+    return row ? stateOf(row) : initialPaymentState;
   }
 
-  private amountOf(row: Row): Money {
-    return { amount: row.amount!, currency: row.currency! };
-  }
-
-  /** Each event continues the trace of the command that caused it, unchanged, and names that command. */
-  private causedBy(row: Row, command: "take" | "refund") {
-    const [traceparent, causationid] = command === "take"
-      ? [row.take_traceparent, row.take_command_id]
-      : [row.refund_traceparent, row.refund_command_id];
-    return { traceparent: traceparent!, causationid: causationid!, subject: row.order_id };
+  private save(state: PaymentState): void {
+    if (state.status === "none") return; // nothing was ever asked: no row
+    const take = state.take;
+    const card = state.status === "cancelled" ? undefined : state.card;
+    this.sql.exec(
+      `INSERT OR REPLACE INTO payment (payment_id, order_id, status, customer_id, amount, currency, card_token, card_answer,
+         answer_due_at, take_traceparent, take_command_id, refund_reason, refund_traceparent, refund_command_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      state.paymentId, state.orderId, state.status,
+      take?.customerId ?? null, take?.amount.amount ?? null, take?.amount.currency ?? null,
+      card?.token ?? null, card === undefined || card.answer === "no-answer" ? null : card.answer, card?.dueAt ?? null,
+      take?.command.traceparent ?? null, take?.command.id ?? null,
+      state.refund?.reason ?? null, state.refund?.command.traceparent ?? null, state.refund?.command.id ?? null,
+    );
   }
 
   /** Keeps a note of what is announced (call inside record's events, so it commits with them). */
@@ -225,4 +218,32 @@ export class Payment extends PublishingObject<BusEnv> {
     for (const e of events) this.sql.exec("INSERT INTO announced (type, event_id, causation_id) VALUES (?, ?, ?)", e.type, e.id, e.causationid);
     return events;
   }
+}
+
+/** The row as the rules' state (the columns a payment does not have yet are null). */
+function stateOf(row: Row): PaymentState {
+  const identity = {
+    paymentId: row.payment_id,
+    orderId: row.order_id,
+    ...(row.refund_command_id !== null
+      ? { refund: { reason: row.refund_reason!, command: { traceparent: row.refund_traceparent!, id: row.refund_command_id } } }
+      : {}),
+  };
+  const take =
+    row.amount !== null
+      ? {
+          customerId: row.customer_id!,
+          amount: { amount: row.amount, currency: row.currency! },
+          command: { traceparent: row.take_traceparent!, id: row.take_command_id! },
+        }
+      : undefined;
+  if (row.status === "cancelled") return { ...identity, status: "cancelled", ...(take !== undefined ? { take } : {}) };
+  // Every payment but a cancelled one was asked to the card processor with its take: both are in the row.
+  if (take === undefined || row.card_token === null) throw new Error(`payment ${row.payment_id} is ${row.status} without its take or card`);
+  const card: CardRequest = {
+    token: row.card_token,
+    answer: row.card_answer ?? "no-answer",
+    ...(row.answer_due_at !== null ? { dueAt: row.answer_due_at } : {}),
+  };
+  return { ...identity, status: row.status, take, card };
 }
