@@ -23,7 +23,9 @@ const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
  */
 const ORDERS_AUXILIARY_WORKERS = [
   auxiliaryWorker("dead-letters", { queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } } }),
-  ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) => auxiliaryWorker(w)),
+  ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) =>
+    auxiliaryWorker(w),
+  ),
 ];
 
 /**
@@ -40,7 +42,12 @@ const queueTap = (queues: string[]): AuxiliaryWorker => ({
 });
 const TAP = { QUEUE_TAP: "queue-tap" };
 
-const workerProject = (name: string, configPath: string, auxiliaryWorkers: AuxiliaryWorker[] = [], serviceBindings: Record<string, string> = {}) => ({
+const workerProject = (
+  name: string,
+  configPath: string,
+  auxiliaryWorkers: AuxiliaryWorker[] = [],
+  serviceBindings: Record<string, string> = {},
+) => ({
   plugins: [
     cloudflareTest({
       wrangler: { configPath },
@@ -53,7 +60,9 @@ const workerProject = (name: string, configPath: string, auxiliaryWorkers: Auxil
 });
 
 /** Every worker but orders (root) and the router has its tests in test/<worker>/ with its own config. */
-const otherWorkers = readdirSync("workers").filter((w) => w !== "router" && existsSync(`workers/${w}/wrangler.toml`));
+const otherWorkers = readdirSync("workers").filter(
+  (w) => w !== "router" && existsSync(`workers/${w}/wrangler.toml`),
+);
 
 export default defineConfig({
   test: {
@@ -63,10 +72,29 @@ export default defineConfig({
     silent: "passed-only",
     projects: [
       workerProject("orders", "./wrangler.toml", ORDERS_AUXILIARY_WORKERS),
-      workerProject("router", "./workers/router/wrangler.toml", [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])], TAP),
+      workerProject(
+        "router",
+        "./workers/router/wrangler.toml",
+        [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])],
+        TAP,
+      ),
       // Their tests read what they published on the bus and put on their dead-letter queue.
-      ...otherWorkers.map((w) => workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP)),
-      { test: { name: "node", environment: "node", include: ["test/shared/**/*.test.ts", "test/bus/**/*.test.ts", "test/docs/**/*.test.ts", "test/architecture/**/*.test.ts", PURE_RULES] } },
+      ...otherWorkers.map((w) =>
+        workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP),
+      ),
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: [
+            "test/shared/**/*.test.ts",
+            "test/bus/**/*.test.ts",
+            "test/docs/**/*.test.ts",
+            "test/architecture/**/*.test.ts",
+            PURE_RULES,
+          ],
+        },
+      },
       {
         test: {
           name: "e2e",

@@ -15,7 +15,10 @@ const broken = { ...(wire as object), data: { orderId: "nope" } };
 
 const bench = new Bench({ time: 1000 });
 bench
-  .add("createEvent (order confirmed, state transfer)", () => void createEvent(type, registry[type].example, cause))
+  .add(
+    "createEvent (order confirmed, state transfer)",
+    () => void createEvent(type, registry[type].example, cause),
+  )
   .add("readEvent of a valid event", () => void readEvent(wire))
   .add("readEvent of an invalid event (the dead-letter path)", () => void readEvent(broken));
 await bench.run();

@@ -14,7 +14,10 @@ const BUS = "pizza-events";
 
 function messageFor(type: EventType) {
   const d = registry[type];
-  const { $schema: _ignored, ...data } = z.toJSONSchema(d.schema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...data } = z.toJSONSchema(d.schema, {
+    target: "draft-7",
+    io: "input",
+  }) as Record<string, unknown>;
   return {
     name: type,
     title: type,
@@ -23,22 +26,44 @@ function messageFor(type: EventType) {
     payload: {
       type: "object",
       description: "CloudEvents 1.0 structured JSON envelope.",
-      required: ["specversion", "id", "source", "type", "time", "datacontenttype", "dataschema", "traceparent", "causationid", "data"],
+      required: [
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "time",
+        "datacontenttype",
+        "dataschema",
+        "traceparent",
+        "causationid",
+        "data",
+      ],
       properties: {
         specversion: { const: "1.0" },
-        id: { type: "string", description: "Unique per event; with source, the key consumers deduplicate on." },
+        id: {
+          type: "string",
+          description: "Unique per event; with source, the key consumers deduplicate on.",
+        },
         source: { const: sourceOf(d.producer) },
         type: { const: type },
         time: { type: "string", format: "date-time" },
         subject: { type: "string", description: "The order (or customer) the event is about." },
         datacontenttype: { const: "application/json" },
         dataschema: { const: dataschemaFor(type) },
-        traceparent: { type: "string", description: "W3C trace context started at the API request, copied unchanged." },
+        traceparent: {
+          type: "string",
+          description: "W3C trace context started at the API request, copied unchanged.",
+        },
         causationid: { type: "string", description: "Id of the command or event that caused this one." },
         data,
       },
     },
-    examples: [{ name: "example", payload: { specversion: "1.0", type, source: sourceOf(d.producer), data: d.example } }],
+    examples: [
+      {
+        name: "example",
+        payload: { specversion: "1.0", type, source: sourceOf(d.producer), data: d.example },
+      },
+    ],
   };
 }
 
@@ -50,8 +75,11 @@ export function buildAsyncApi(subscriptions: readonly SubscriptionBase[]) {
   const channels: Record<string, unknown> = {
     [BUS]: {
       address: BUS,
-      description: "The event bus: every producer sends every event here; the router forwards each to its subscribers' queues.",
-      messages: Object.fromEntries(eventTypes.map((t) => [key(t), { $ref: `#/components/messages/${key(t)}` }])),
+      description:
+        "The event bus: every producer sends every event here; the router forwards each to its subscribers' queues.",
+      messages: Object.fromEntries(
+        eventTypes.map((t) => [key(t), { $ref: `#/components/messages/${key(t)}` }]),
+      ),
     },
   };
   const operations: Record<string, unknown> = {};
@@ -82,7 +110,8 @@ export function buildAsyncApi(subscriptions: readonly SubscriptionBase[]) {
     info: {
       title: "Plant Based Pizza business events",
       version: "1.0.0",
-      description: "Every business event and asynchronous command, by type and major version. Generated from shared/events/registry.ts.",
+      description:
+        "Every business event and asynchronous command, by type and major version. Generated from shared/events/registry.ts.",
     },
     defaultContentType: "application/json",
     channels,

@@ -9,7 +9,8 @@ import { sourceOf } from "../shared/events/envelope";
 const SHAPES: Record<EventShape, string> = {
   "state-transfer": "event-carried state transfer: carries the state its consumers need, so none calls back",
   notification: "notification: identifiers and what happened, nothing more",
-  identifiers: "wider identifiers: only ids (its own and others'); consumers resolve the rest from their own data",
+  identifiers:
+    "wider identifiers: only ids (its own and others'); consumers resolve the rest from their own data",
   command: "asynchronous command: asks one context to do something; the outcome comes back as events",
 };
 
@@ -29,7 +30,10 @@ export function renderEventsDoc(subscriptions: readonly SubscriptionBase[]): str
     "| Type | Shape | Producer | Consumers |",
     "| --- | --- | --- | --- |",
     ...eventTypes.map((type) => {
-      const consumers = consumersOf(type).map((s) => s.subscriber).join(", ") || "none yet";
+      const consumers =
+        consumersOf(type)
+          .map((s) => s.subscriber)
+          .join(", ") || "none yet";
       return `| [\`${type}\`](#${anchor(type)}) | ${registry[type].shape} | ${registry[type].producer} | ${consumers} |`;
     }),
     "",

@@ -22,7 +22,6 @@ export function ledgerDay(confirmedAt: string): { month: string; day: string } {
 }
 
 export class RevenueLedger extends InboxObject {
-
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS revenue (
@@ -37,12 +36,15 @@ export class RevenueLedger extends InboxObject {
     const { day } = ledgerDay(confirmedAt);
     let counted = false;
     const outcome = this.inbox.once(event, () => {
-      if (this.sql.exec("SELECT 1 FROM counted_orders WHERE order_id = ?", orderId).toArray().length > 0) return;
+      if (this.sql.exec("SELECT 1 FROM counted_orders WHERE order_id = ?", orderId).toArray().length > 0)
+        return;
       this.sql.exec("INSERT INTO counted_orders (order_id, day) VALUES (?, ?)", orderId, day);
       this.sql.exec(
         `INSERT INTO revenue (day, currency, amount, orders) VALUES (?, ?, ?, 1)
          ON CONFLICT (day, currency) DO UPDATE SET amount = amount + excluded.amount, orders = orders + 1`,
-        day, total.currency, total.amount,
+        day,
+        total.currency,
+        total.amount,
       );
       counted = true;
     });
@@ -54,7 +56,8 @@ export class RevenueLedger extends InboxObject {
     return this.sql
       .exec<{ day: string; currency: string; amount: number; orders: number }>(
         "SELECT day, currency, amount, orders FROM revenue WHERE day >= ? AND day <= ? ORDER BY day, currency",
-        from, to,
+        from,
+        to,
       )
       .toArray()
       .map(({ day, currency, amount, orders }) => ({ day, currency, amount, orders }));

@@ -20,8 +20,13 @@ export interface CounterOrder {
 }
 
 type Row = {
-  order_id: string; customer_id: string; status: CounterStatus; ready_at: string; collected_at: string | null;
-  traceparent: string; caused_by: string;
+  order_id: string;
+  customer_id: string;
+  status: CounterStatus;
+  ready_at: string;
+  collected_at: string | null;
+  traceparent: string;
+  caused_by: string;
 };
 
 export class CounterCollection extends PublishingObject<BusEnv> {
@@ -41,7 +46,11 @@ export class CounterCollection extends PublishingObject<BusEnv> {
     return this.inbox.once(event, () => {
       this.sql.exec(
         "INSERT INTO counter_order (order_id, customer_id, status, ready_at, traceparent, caused_by) VALUES (?, ?, 'waiting-at-counter', ?, ?, ?) ON CONFLICT DO NOTHING",
-        event.data.orderId, event.data.customerId, new Date().toISOString(), event.traceparent, event.id,
+        event.data.orderId,
+        event.data.customerId,
+        new Date().toISOString(),
+        event.traceparent,
+        event.id,
       );
     });
   }
@@ -55,12 +64,16 @@ export class CounterCollection extends PublishingObject<BusEnv> {
     this.record(
       () => this.sql.exec("UPDATE counter_order SET status = 'collected', collected_at = ?", collectedAt),
       () => [
-        createEvent("com.plantbasedpizza.collection.order-collected.v1", { orderId: row.order_id, collectedAt }, {
-          // Continues the order's trace; the cause is the ready-for-collection event.
-          traceparent: row.traceparent,
-          causationid: row.caused_by,
-          subject: row.order_id,
-        }),
+        createEvent(
+          "com.plantbasedpizza.collection.order-collected.v1",
+          { orderId: row.order_id, collectedAt },
+          {
+            // Continues the order's trace; the cause is the ready-for-collection event.
+            traceparent: row.traceparent,
+            causationid: row.caused_by,
+            subject: row.order_id,
+          },
+        ),
       ],
     );
     return { ok: true, state: this.order()! };

@@ -24,7 +24,15 @@ export interface AddAddress extends Omit<Address, "addedAt"> {
   traceparent: string;
 }
 
-type Row = { address_id: string; line1: string; line2: string | null; city: string; postcode: string; country: string; added_at: string };
+type Row = {
+  address_id: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postcode: string;
+  country: string;
+  added_at: string;
+};
 
 const toAddress = (r: Row): Address => ({
   addressId: r.address_id,
@@ -53,14 +61,24 @@ export class Customer extends PublishingObject<BusEnv> {
       () =>
         this.sql.exec(
           "INSERT INTO addresses (address_id, line1, line2, city, postcode, country, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          address.addressId, address.line1, address.line2 ?? null, address.city, address.postcode, address.country, address.addedAt,
+          address.addressId,
+          address.line1,
+          address.line2 ?? null,
+          address.city,
+          address.postcode,
+          address.country,
+          address.addedAt,
         ),
       () => [
-        createEvent("com.plantbasedpizza.customer.address-added.v1", { customerId, ...address }, {
-          traceparent,
-          causationid: commandId,
-          subject: customerId,
-        }),
+        createEvent(
+          "com.plantbasedpizza.customer.address-added.v1",
+          { customerId, ...address },
+          {
+            traceparent,
+            causationid: commandId,
+            subject: customerId,
+          },
+        ),
       ],
     );
     return address;

@@ -21,8 +21,16 @@ export interface DeadLetterRecord {
 }
 
 type Row = {
-  message_id: string; dead_letter_queue: string; queue: string; reason: string; attempts: number;
-  event_type: string | null; event_id: string | null; dead_lettered_at: string; received_at: string; body: string;
+  message_id: string;
+  dead_letter_queue: string;
+  queue: string;
+  reason: string;
+  attempts: number;
+  event_type: string | null;
+  event_id: string | null;
+  dead_lettered_at: string;
+  received_at: string;
+  body: string;
 };
 
 export class DeadLetterOffice extends DurableObject {
@@ -40,8 +48,16 @@ export class DeadLetterOffice extends DurableObject {
     for (const l of letters) {
       this.ctx.storage.sql.exec(
         "INSERT OR IGNORE INTO dead_letters VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        l.messageId, l.deadLetterQueue, l.queue, l.reason, l.attempts, l.eventType ?? null, l.eventId ?? null,
-        l.deadLetteredAt, receivedAt, l.bodyJson,
+        l.messageId,
+        l.deadLetterQueue,
+        l.queue,
+        l.reason,
+        l.attempts,
+        l.eventType ?? null,
+        l.eventId ?? null,
+        l.deadLetteredAt,
+        receivedAt,
+        l.bodyJson,
       );
     }
   }

@@ -16,10 +16,17 @@ export interface DeliveryAddress {
   country: string;
 }
 
-type Row = { address_id: string; line1: string; line2: string | null; city: string; postcode: string; country: string; added_at: string };
+type Row = {
+  address_id: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postcode: string;
+  country: string;
+  added_at: string;
+};
 
 export class DeliveryAddresses extends InboxObject {
-
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS addresses (
@@ -36,7 +43,13 @@ export class DeliveryAddresses extends InboxObject {
          ON CONFLICT (address_id) DO UPDATE SET line1 = excluded.line1, line2 = excluded.line2, city = excluded.city,
            postcode = excluded.postcode, country = excluded.country, added_at = excluded.added_at
          WHERE excluded.added_at >= addresses.added_at`,
-        a.addressId, a.line1, a.line2 ?? null, a.city, a.postcode, a.country, a.addedAt,
+        a.addressId,
+        a.line1,
+        a.line2 ?? null,
+        a.city,
+        a.postcode,
+        a.country,
+        a.addedAt,
       );
     });
   }

@@ -29,16 +29,41 @@ export interface DeliveryEnv extends BusEnv {
 }
 
 type Row = {
-  delivery_id: string; order_id: string; customer_id: string; status: DeliveryStatus; driver_id: string | null;
-  address: string; opened_at: string; traceparent: string; caused_by: string;
+  delivery_id: string;
+  order_id: string;
+  customer_id: string;
+  status: DeliveryStatus;
+  driver_id: string | null;
+  address: string;
+  opened_at: string;
+  traceparent: string;
+  caused_by: string;
 };
 
 /** One driver step: from which status, to which, announced by which event. */
 const STEPS = {
-  assignDriver: { from: "waiting-for-driver", to: "driver-assigned", event: "com.plantbasedpizza.delivery.driver-assigned.v1", at: "assignedAt" },
-  collectedByDriver: { from: "driver-assigned", to: "out-for-delivery", event: "com.plantbasedpizza.delivery.order-collected-by-driver.v1", at: "collectedAt" },
-  delivered: { from: "out-for-delivery", to: "delivered", event: "com.plantbasedpizza.delivery.order-delivered.v1", at: "deliveredAt" },
-} as const satisfies Record<string, { from: DeliveryStatus; to: DeliveryStatus; event: EventType; at: string }>;
+  assignDriver: {
+    from: "waiting-for-driver",
+    to: "driver-assigned",
+    event: "com.plantbasedpizza.delivery.driver-assigned.v1",
+    at: "assignedAt",
+  },
+  collectedByDriver: {
+    from: "driver-assigned",
+    to: "out-for-delivery",
+    event: "com.plantbasedpizza.delivery.order-collected-by-driver.v1",
+    at: "collectedAt",
+  },
+  delivered: {
+    from: "out-for-delivery",
+    to: "delivered",
+    event: "com.plantbasedpizza.delivery.order-delivered.v1",
+    at: "deliveredAt",
+  },
+} as const satisfies Record<
+  string,
+  { from: DeliveryStatus; to: DeliveryStatus; event: EventType; at: string }
+>;
 type Step = keyof typeof STEPS;
 
 const ORDER: DeliveryStatus[] = ["waiting-for-driver", "driver-assigned", "out-for-delivery", "delivered"];
@@ -62,7 +87,9 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
    * consumer throws so the harness retries with backoff. (Answered rather than thrown here: an error
    * thrown out of a Durable Object is also reported as the object's own uncaught exception.)
    */
-  async openDelivery(event: PizzaEvent<"com.plantbasedpizza.order.ready-for-delivery.v1">): Promise<HandlerOutcome | "address-not-copied-yet"> {
+  async openDelivery(
+    event: PizzaEvent<"com.plantbasedpizza.order.ready-for-delivery.v1">,
+  ): Promise<HandlerOutcome | "address-not-copied-yet"> {
     if (this.inbox.has(event)) return "duplicate";
     const { orderId, customerId, deliveryAddressId } = event.data;
     const address = await this.env.DELIVERY_ADDRESSES.getByName(customerId).address(deliveryAddressId);
@@ -72,7 +99,13 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
       if (this.row()) return;
       this.sql.exec(
         "INSERT INTO delivery (delivery_id, order_id, customer_id, status, address, opened_at, traceparent, caused_by) VALUES (?, ?, ?, 'waiting-for-driver', ?, ?, ?, ?)",
-        `delivery-${orderId}`, orderId, customerId, JSON.stringify(address), new Date().toISOString(), event.traceparent, event.id,
+        `delivery-${orderId}`,
+        orderId,
+        customerId,
+        JSON.stringify(address),
+        new Date().toISOString(),
+        event.traceparent,
+        event.id,
       );
     });
   }
@@ -82,7 +115,11 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
     if (!row) return NOT_FOUND;
     // Another driver cannot take an order that already has one; the same driver asking again is a repeat.
     if (row.driver_id !== null && row.driver_id !== driverId) {
-      return { ok: false, status: 409, reason: `Driver ${row.driver_id} is already assigned to this delivery.` };
+      return {
+        ok: false,
+        status: 409,
+        reason: `Driver ${row.driver_id} is already assigned to this delivery.`,
+      };
     }
     return this.step("assignDriver", row, driverId);
   }
@@ -107,12 +144,16 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
     this.record(
       () => this.sql.exec("UPDATE delivery SET status = ?, driver_id = ?", step.to, driverId),
       () => [
-        createEvent(step.event, { orderId: row.order_id, deliveryId: row.delivery_id, driverId, [step.at]: at } as never, {
-          // Driver steps continue the order's trace; the cause is the ready-for-delivery event.
-          traceparent: row.traceparent,
-          causationid: row.caused_by,
-          subject: row.order_id,
-        }),
+        createEvent(
+          step.event,
+          { orderId: row.order_id, deliveryId: row.delivery_id, driverId, [step.at]: at } as never,
+          {
+            // Driver steps continue the order's trace; the cause is the ready-for-delivery event.
+            traceparent: row.traceparent,
+            causationid: row.caused_by,
+            subject: row.order_id,
+          },
+        ),
       ],
     );
     return { ok: true, state: this.delivery()! };

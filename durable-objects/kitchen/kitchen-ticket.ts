@@ -26,9 +26,24 @@ type Row = { ticket_id: string; order_id: string; status: TicketStatus; items: s
 
 /** One staff step: from which status, to which, announced by which event. */
 const STEPS = {
-  startPreparing: { from: "waiting", to: "preparing", event: "com.plantbasedpizza.kitchen.preparation-started.v1", at: "startedAt" },
-  pizzaBaked: { from: "preparing", to: "baked", event: "com.plantbasedpizza.kitchen.pizza-baked.v1", at: "bakedAt" },
-  qualityChecked: { from: "baked", to: "quality-checked", event: "com.plantbasedpizza.kitchen.quality-checked.v1", at: "checkedAt" },
+  startPreparing: {
+    from: "waiting",
+    to: "preparing",
+    event: "com.plantbasedpizza.kitchen.preparation-started.v1",
+    at: "startedAt",
+  },
+  pizzaBaked: {
+    from: "preparing",
+    to: "baked",
+    event: "com.plantbasedpizza.kitchen.pizza-baked.v1",
+    at: "bakedAt",
+  },
+  qualityChecked: {
+    from: "baked",
+    to: "quality-checked",
+    event: "com.plantbasedpizza.kitchen.quality-checked.v1",
+    at: "checkedAt",
+  },
 } as const satisfies Record<string, { from: TicketStatus; to: TicketStatus; event: EventType; at: string }>;
 type Step = keyof typeof STEPS;
 
@@ -43,7 +58,9 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   }
 
   private row(): (Row & { traceparent: string; caused_by: string }) | undefined {
-    return this.sql.exec<Row & { traceparent: string; caused_by: string }>("SELECT * FROM ticket").toArray()[0];
+    return this.sql
+      .exec<Row & { traceparent: string; caused_by: string }>("SELECT * FROM ticket")
+      .toArray()[0];
   }
 
   /** Order confirmed: the ticket waits for a cook. (A cancellation that overtook it leaves it withdrawn.) */
@@ -51,14 +68,21 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
     const { orderId, items } = event.data;
     return this.inbox.once(event, () => {
       const existing = this.row();
-      const lines = JSON.stringify(items.map(({ recipeId, name, quantity }) => ({ recipeId, name, quantity })));
+      const lines = JSON.stringify(
+        items.map(({ recipeId, name, quantity }) => ({ recipeId, name, quantity })),
+      );
       if (existing) {
         this.sql.exec("UPDATE ticket SET items = ? WHERE ticket_id = ?", lines, existing.ticket_id);
         return;
       }
       this.sql.exec(
         "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'waiting', ?, ?, ?, ?)",
-        `ticket-${orderId}`, orderId, lines, new Date().toISOString(), event.traceparent, event.id,
+        `ticket-${orderId}`,
+        orderId,
+        lines,
+        new Date().toISOString(),
+        event.traceparent,
+        event.id,
       );
     });
   }
@@ -70,7 +94,11 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
       if (!existing) {
         this.sql.exec(
           "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
-          `ticket-${event.data.orderId}`, event.data.orderId, new Date().toISOString(), event.traceparent, event.id,
+          `ticket-${event.data.orderId}`,
+          event.data.orderId,
+          new Date().toISOString(),
+          event.traceparent,
+          event.id,
         );
       } else if (existing.status !== "quality-checked") {
         this.sql.exec("UPDATE ticket SET status = 'withdrawn'");
@@ -93,8 +121,10 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   private step(name: Step): CommandOutcome<Ticket> {
     const step = STEPS[name];
     const row = this.row();
-    if (!row || (row.status === "withdrawn" && row.items === "[]")) return { ok: false, status: 404, reason: "No ticket for this order." };
-    if (row.status === "withdrawn") return { ok: false, status: 409, reason: "The order was cancelled; its ticket is withdrawn." };
+    if (!row || (row.status === "withdrawn" && row.items === "[]"))
+      return { ok: false, status: 404, reason: "No ticket for this order." };
+    if (row.status === "withdrawn")
+      return { ok: false, status: 409, reason: "The order was cancelled; its ticket is withdrawn." };
     const where = staffStep(ORDER, row.status, step, "ticket");
     if (where === "already-done") return { ok: true, state: this.ticket()! };
     if (where !== "go") return where;
@@ -115,6 +145,14 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
 
   ticket(): Ticket | undefined {
     const row = this.row();
-    return row && { ticketId: row.ticket_id, orderId: row.order_id, status: row.status, items: JSON.parse(row.items) as Ticket["items"], openedAt: row.opened_at };
+    return (
+      row && {
+        ticketId: row.ticket_id,
+        orderId: row.order_id,
+        status: row.status,
+        items: JSON.parse(row.items) as Ticket["items"],
+        openedAt: row.opened_at,
+      }
+    );
   }
 }

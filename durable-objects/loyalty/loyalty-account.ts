@@ -35,7 +35,8 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
   }
 
   private balance(): number {
-    return this.sql.exec<{ points: number }>("SELECT COALESCE(SUM(points), 0) AS points FROM awards").one().points;
+    return this.sql.exec<{ points: number }>("SELECT COALESCE(SUM(points), 0) AS points FROM awards").one()
+      .points;
   }
 
   private rewarded(orderId: string): boolean {
@@ -55,14 +56,24 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
     this.record(
       () => {
         this.inbox.remember(event);
-        this.sql.exec("INSERT INTO awards (order_id, points, awarded_at, event_id) VALUES (?, ?, ?, ?)", orderId, points, awardedAt, event.id);
+        this.sql.exec(
+          "INSERT INTO awards (order_id, points, awarded_at, event_id) VALUES (?, ?, ?, ?)",
+          orderId,
+          points,
+          awardedAt,
+          event.id,
+        );
       },
       () => [
-        createEvent("com.plantbasedpizza.loyalty.points-awarded.v1", { customerId, orderId, points, balance: this.balance(), awardedAt }, {
-          traceparent: event.traceparent,
-          causationid: event.id,
-          subject: customerId,
-        }),
+        createEvent(
+          "com.plantbasedpizza.loyalty.points-awarded.v1",
+          { customerId, orderId, points, balance: this.balance(), awardedAt },
+          {
+            traceparent: event.traceparent,
+            causationid: event.id,
+            subject: customerId,
+          },
+        ),
       ],
     );
     return "processed";

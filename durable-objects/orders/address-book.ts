@@ -9,15 +9,20 @@ import { InboxObject } from "../../shared/durable/inbox-object";
  * address itself is delivery's business.
  */
 export class AddressBook extends InboxObject {
-
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
-    this.sql.exec("CREATE TABLE IF NOT EXISTS addresses (address_id TEXT PRIMARY KEY, added_at TEXT NOT NULL)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS addresses (address_id TEXT PRIMARY KEY, added_at TEXT NOT NULL)",
+    );
   }
 
   addressAdded(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
     return this.inbox.once(event, () => {
-      this.sql.exec("INSERT OR IGNORE INTO addresses VALUES (?, ?)", event.data.addressId, event.data.addedAt);
+      this.sql.exec(
+        "INSERT OR IGNORE INTO addresses VALUES (?, ?)",
+        event.data.addressId,
+        event.data.addedAt,
+      );
     });
   }
 

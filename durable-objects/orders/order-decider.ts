@@ -78,7 +78,10 @@ export function decide(command: OrderCommand, state: OrderState): Decision<NewEv
       if (command.customerId !== order.customerId) return reject(404, "No such order for this customer.");
       if (state.status === "cancelled") return accept();
       if (!state.status || !CANCELLABLE.includes(state.status)) {
-        return reject(409, `The order is ${state.status}: it can no longer be cancelled once the kitchen has started preparing it.`);
+        return reject(
+          409,
+          `The order is ${state.status}: it can no longer be cancelled once the kitchen has started preparing it.`,
+        );
       }
       return accept(...cancel(state, CANCELLED_BY_CUSTOMER, command.at));
 
@@ -120,7 +123,12 @@ function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
       // Only when the check moved the order (a late or repeated check does not send it out twice).
       if (state.status !== "quality-checked") return [];
       return order.fulfilment === "collection"
-        ? [event("com.plantbasedpizza.order.ready-for-collection.v1", { orderId: order.orderId, customerId: order.customerId })]
+        ? [
+            event("com.plantbasedpizza.order.ready-for-collection.v1", {
+              orderId: order.orderId,
+              customerId: order.customerId,
+            }),
+          ]
         : [
             event("com.plantbasedpizza.order.ready-for-delivery.v1", {
               orderId: order.orderId,
@@ -151,7 +159,9 @@ export function evolve(state: OrderState, event: NewEvent): OrderState {
   const next: OrderState = { ...state, status };
   switch (event.type) {
     case "com.plantbasedpizza.order.cancelled.v1":
-      return status === "cancelled" && state.status !== "cancelled" ? { ...next, cancellation: { reason: event.data.reason } } : next;
+      return status === "cancelled" && state.status !== "cancelled"
+        ? { ...next, cancellation: { reason: event.data.reason } }
+        : next;
     case "com.plantbasedpizza.payment.taken.v1":
       return { ...next, payment: "taken" };
     case "com.plantbasedpizza.payment.failed.v1":
@@ -179,7 +189,12 @@ function waitingForPayment(state: OrderState): boolean {
 /** The cancellation, and a refund if the money was already taken. */
 function cancel(state: OrderState, reason: string, at: string): NewEvent[] {
   const { orderId, customerId } = state.order;
-  const cancelled = event("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId, reason, cancelledAt: at });
+  const cancelled = event("com.plantbasedpizza.order.cancelled.v1", {
+    orderId,
+    customerId,
+    reason,
+    cancelledAt: at,
+  });
   return state.payment === "taken" ? [cancelled, refund(state.order, reason)] : [cancelled];
 }
 

@@ -6,7 +6,16 @@ import type { Fulfilment, OrderLine } from "../../shared/events/catalog/orders";
 import { envelop, type AnyPizzaEvent, type NewEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { registry } from "../../shared/events/registry";
 import type { CommandOutcome } from "../../shared/http/staff-command";
-import { decide, evolve, paymentDeadline, placed, type OrderCommand, type OrderState, type PaymentStatus, type PlacedOrder } from "./order-decider";
+import {
+  decide,
+  evolve,
+  paymentDeadline,
+  placed,
+  type OrderCommand,
+  type OrderState,
+  type PaymentStatus,
+  type PlacedOrder,
+} from "./order-decider";
 import type { OrderStatus } from "./order-lifecycle";
 
 /**
@@ -33,8 +42,7 @@ export interface SubmitOrder extends Omit<PlacedOrder, "paymentDeadline"> {
 export type { PaymentStatus };
 
 export type SubmitOutcome =
-  | { outcome: "accepted" | "replayed"; orderId: string; status: OrderStatus }
-  | { outcome: "conflict" };
+  { outcome: "accepted" | "replayed"; orderId: string; status: OrderStatus } | { outcome: "conflict" };
 
 export interface OrderView {
   orderId: string;
@@ -107,9 +115,14 @@ export class Order extends PublishingObject<Env> {
       total,
       paymentDeadline: Date.now() + command.paymentTimeoutSeconds * 1000,
     };
-    this.handle(placed(order), { type: "submit", cardToken: command.cardToken, at: now() }, command.commandId, {
-      placement: { fingerprint: command.fingerprint, traceparent: command.traceparent },
-    });
+    this.handle(
+      placed(order),
+      { type: "submit", cardToken: command.cardToken, at: now() },
+      command.commandId,
+      {
+        placement: { fingerprint: command.fingerprint, traceparent: command.traceparent },
+      },
+    );
     return { outcome: "accepted", orderId, status: "submitted" };
   }
 
@@ -117,8 +130,14 @@ export class Order extends PublishingObject<Env> {
   cancel(customerId: string): CommandOutcome<{ orderId: string; status: OrderStatus }> {
     const state = this.state();
     if (!state) return { ok: false, status: 404, reason: "No such order for this customer." };
-    const decision = this.handle(state, { type: "cancel", customerId, at: now() }, `cancel-order:${crypto.randomUUID()}`);
-    return decision.ok ? { ok: true, state: { orderId: state.order.orderId, status: "cancelled" } } : decision;
+    const decision = this.handle(
+      state,
+      { type: "cancel", customerId, at: now() },
+      `cancel-order:${crypto.randomUUID()}`,
+    );
+    return decision.ok
+      ? { ok: true, state: { orderId: state.order.orderId, status: "cancelled" } }
+      : decision;
   }
 
   // ---- Events from other contexts (orders' event handlers) --------------------------------------
@@ -159,7 +178,10 @@ export class Order extends PublishingObject<Env> {
     state: OrderState,
     command: OrderCommand,
     causationid: string,
-    { news, placement }: { news?: AnyPizzaEvent; placement?: { fingerprint: string; traceparent: string } } = {},
+    {
+      news,
+      placement,
+    }: { news?: AnyPizzaEvent; placement?: { fingerprint: string; traceparent: string } } = {},
   ): Decision<NewEvent> {
     const decision = decide(command, state);
     if (!decision.ok || (decision.events.length === 0 && !news)) return decision;
@@ -243,9 +265,20 @@ export class Order extends PublishingObject<Env> {
         `INSERT INTO orders (order_id, customer_id, status, fulfilment, delivery_address_id, items, delivery_fee, total_amount,
            currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        order.orderId, order.customerId, state.status!, order.fulfilment, order.deliveryAddressId ?? null, JSON.stringify(order.lines),
-        order.deliveryFee?.amount ?? null, order.total.amount, order.total.currency, placement.fingerprint, placement.traceparent,
-        state.payment, order.paymentDeadline, state.cancellation?.reason ?? null,
+        order.orderId,
+        order.customerId,
+        state.status!,
+        order.fulfilment,
+        order.deliveryAddressId ?? null,
+        JSON.stringify(order.lines),
+        order.deliveryFee?.amount ?? null,
+        order.total.amount,
+        order.total.currency,
+        placement.fingerprint,
+        placement.traceparent,
+        state.payment,
+        order.paymentDeadline,
+        state.cancellation?.reason ?? null,
       );
       return;
     }
@@ -265,7 +298,9 @@ export class Order extends PublishingObject<Env> {
     if (!state || state.order.customerId !== customerId) return undefined;
     const { order } = state;
     const history = this.sql
-      .exec<{ status: OrderStatus; at: string; event_type: string; event_id: string }>("SELECT status, at, event_type, event_id FROM history ORDER BY seq")
+      .exec<{ status: OrderStatus; at: string; event_type: string; event_id: string }>(
+        "SELECT status, at, event_type, event_id FROM history ORDER BY seq",
+      )
       .toArray()
       .map((h) => ({ status: h.status, at: h.at, eventType: h.event_type, eventId: h.event_id }));
     return {

@@ -10,9 +10,7 @@
  *   tok_answer_after_<N>s    approved after N seconds, N from 1 to 300 (a slow processor)
  *   any other token          approved after the usual processing delay (tok_visa, tok_card_on_file…)
  */
-export type CardAnswer =
-  | { outcome: "approved" | "declined"; afterMs: number }
-  | { outcome: "no-answer" };
+export type CardAnswer = { outcome: "approved" | "declined"; afterMs: number } | { outcome: "no-answer" };
 
 /** How long the processor usually takes to answer. */
 export const PROCESSING_DELAY_MS = 500;
@@ -26,6 +24,7 @@ export function cardProcessorAnswer(cardToken: string): CardAnswer {
   if (cardToken === "tok_no_answer") return { outcome: "no-answer" };
   const slow = ANSWER_AFTER.exec(cardToken);
   const seconds = slow ? Number(slow[1]) : undefined;
-  if (seconds !== undefined && seconds <= SLOWEST_ANSWER_SECONDS) return { outcome: "approved", afterMs: seconds * 1000 };
+  if (seconds !== undefined && seconds <= SLOWEST_ANSWER_SECONDS)
+    return { outcome: "approved", afterMs: seconds * 1000 };
   return { outcome: "approved", afterMs: PROCESSING_DELAY_MS };
 }

@@ -88,12 +88,17 @@ export const PAYMENT_REFUNDED = "com.plantbasedpizza.payment.refunded.v1";
 const PUBLISHED_TYPES: readonly string[] = [PAYMENT_TAKEN, PAYMENT_FAILED, PAYMENT_REFUNDED];
 
 /** What the rest of the business hears: registered events, before their envelope. */
-export type PublishedPaymentEvent = NewEvent<typeof PAYMENT_TAKEN | typeof PAYMENT_FAILED | typeof PAYMENT_REFUNDED>;
+export type PublishedPaymentEvent = NewEvent<
+  typeof PAYMENT_TAKEN | typeof PAYMENT_FAILED | typeof PAYMENT_REFUNDED
+>;
 
 /** The payment's own facts: they change its state (or its log) but are never published. */
 export type PaymentFact =
   /** The card processor was asked; what it will answer and when is fixed now (the simulation is pure). */
-  | { type: "payment-requested"; data: { paymentId: string; orderId: string; take: TakeRequest; card: CardRequest } }
+  | {
+      type: "payment-requested";
+      data: { paymentId: string; orderId: string; take: TakeRequest; card: CardRequest };
+    }
   /** A refund came before any take-payment command: the payment is cancelled before it was ever charged. */
   | { type: "cancelled-before-take"; data: { paymentId: string; orderId: string; refund: RefundRequest } }
   /** The take-payment command of a cancelled payment arrived: kept for the record, nothing is charged. */
@@ -133,7 +138,10 @@ function decide(command: PaymentCommand, state: PaymentState): Decision<PaymentE
   }
 }
 
-function takePayment(command: Extract<PaymentCommand, { type: "take-payment" }>, state: PaymentState): Decision<PaymentEvent> {
+function takePayment(
+  command: Extract<PaymentCommand, { type: "take-payment" }>,
+  state: PaymentState,
+): Decision<PaymentEvent> {
   const { orderId, customerId, amount, cardToken } = command.data;
   const take: TakeRequest = { customerId, amount, command: refOf(command) };
   if (state.status === "none") {
@@ -142,24 +150,37 @@ function takePayment(command: Extract<PaymentCommand, { type: "take-payment" }>,
       answer.outcome === "no-answer"
         ? { token: cardToken, answer: "no-answer" }
         : { token: cardToken, answer: answer.outcome, dueAt: command.now + answer.afterMs };
-    return accept({ type: "payment-requested", data: { paymentId: paymentIdOf(orderId), orderId, take, card } });
+    return accept({
+      type: "payment-requested",
+      data: { paymentId: paymentIdOf(orderId), orderId, take, card },
+    });
   }
   // The refund overtook this command: keep what was asked for the record, charge nothing.
-  if (state.status === "cancelled" && state.take === undefined) return accept({ type: "take-noted-after-cancel", data: { take } });
+  if (state.status === "cancelled" && state.take === undefined)
+    return accept({ type: "take-noted-after-cancel", data: { take } });
   // One payment per order: another take-payment command must not charge the card twice.
   return accept({ type: "take-ignored", data: { orderId, commandId: command.id, status: state.status } });
 }
 
-function refundPayment(command: Extract<PaymentCommand, { type: "refund-payment" }>, state: PaymentState): Decision<PaymentEvent> {
+function refundPayment(
+  command: Extract<PaymentCommand, { type: "refund-payment" }>,
+  state: PaymentState,
+): Decision<PaymentEvent> {
   const refund: RefundRequest = { reason: command.data.reason, command: refOf(command) };
   switch (state.status) {
     case "none": {
       // Remembered as a cancelled payment, so the take-payment still on its way charges nothing.
       const { orderId } = command.data;
-      return accept({ type: "cancelled-before-take", data: { paymentId: paymentIdOf(orderId), orderId, refund } });
+      return accept({
+        type: "cancelled-before-take",
+        data: { paymentId: paymentIdOf(orderId), orderId, refund },
+      });
     }
     case "taken":
-      return accept<PaymentEvent>({ type: "refund-requested", data: { refund } }, refunded(state, refund, command.now));
+      return accept<PaymentEvent>(
+        { type: "refund-requested", data: { refund } },
+        refunded(state, refund, command.now),
+      );
     case "pending":
       // Refunded as soon as the card processor approves; the first refund asked for is the one kept.
       return state.refund === undefined ? accept({ type: "refund-requested", data: { refund } }) : accept();
@@ -174,18 +195,36 @@ function cardProcessorAnswered(now: number, state: PaymentState): Decision<Payme
   if (state.status !== "pending" || state.card.dueAt === undefined || now < state.card.dueAt) return accept();
   const { orderId, paymentId } = state;
   if (state.card.answer === "declined") {
-    return accept({ type: PAYMENT_FAILED, data: { orderId, paymentId, reason: "card declined", failedAt: isoAt(now) } });
+    return accept({
+      type: PAYMENT_FAILED,
+      data: { orderId, paymentId, reason: "card declined", failedAt: isoAt(now) },
+    });
   }
   if (state.card.answer !== "approved") return accept(); // a card that never answers has no due date
-  const taken: PublishedPaymentEvent = { type: PAYMENT_TAKEN, data: { orderId, paymentId, amount: state.take.amount, takenAt: isoAt(now) } };
+  const taken: PublishedPaymentEvent = {
+    type: PAYMENT_TAKEN,
+    data: { orderId, paymentId, amount: state.take.amount, takenAt: isoAt(now) },
+  };
   // A refund asked for meanwhile is given back in the same step: the money was taken.
-  return state.refund === undefined ? accept<PaymentEvent>(taken) : accept<PaymentEvent>(taken, refunded(state, state.refund, now));
+  return state.refund === undefined
+    ? accept<PaymentEvent>(taken)
+    : accept<PaymentEvent>(taken, refunded(state, state.refund, now));
 }
 
-function refunded(state: Identified & { take: TakeRequest }, refund: RefundRequest, now: number): PublishedPaymentEvent {
+function refunded(
+  state: Identified & { take: TakeRequest },
+  refund: RefundRequest,
+  now: number,
+): PublishedPaymentEvent {
   return {
     type: PAYMENT_REFUNDED,
-    data: { orderId: state.orderId, paymentId: state.paymentId, amount: state.take.amount, reason: refund.reason, refundedAt: isoAt(now) },
+    data: {
+      orderId: state.orderId,
+      paymentId: state.paymentId,
+      amount: state.take.amount,
+      reason: refund.reason,
+      refundedAt: isoAt(now),
+    },
   };
 }
 
@@ -203,7 +242,9 @@ function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
     case "cancelled-before-take":
       return state.status === "none" ? { status: "cancelled", ...event.data } : state;
     case "take-noted-after-cancel":
-      return state.status === "cancelled" && state.take === undefined ? { ...state, take: event.data.take } : state;
+      return state.status === "cancelled" && state.take === undefined
+        ? { ...state, take: event.data.take }
+        : state;
     case "take-ignored":
       return state;
     case "refund-requested":
@@ -232,8 +273,14 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
  * (whether the refund came after the take or waited for the card). The subject is the order.
  */
 export function causationOf(event: PublishedPaymentEvent, state: PaymentState): Causation {
-  const command = state.status === "none" ? undefined : event.type === PAYMENT_REFUNDED ? state.refund?.command : state.take?.command;
-  if (state.status === "none" || command === undefined) throw new Error(`${event.type}: no command to name as its cause`);
+  const command =
+    state.status === "none"
+      ? undefined
+      : event.type === PAYMENT_REFUNDED
+        ? state.refund?.command
+        : state.take?.command;
+  if (state.status === "none" || command === undefined)
+    throw new Error(`${event.type}: no command to name as its cause`);
   return { traceparent: command.traceparent, causationid: command.id, subject: state.orderId };
 }
 

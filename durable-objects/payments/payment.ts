@@ -91,7 +91,13 @@ export class Payment extends PublishingObject<BusEnv> {
   async takePayment(event: TakePayment): Promise<HandlerOutcome> {
     if (this.inbox.has(event)) return "duplicate";
     const { next, events } = this.handle(
-      { type: "take-payment", data: event.data, traceparent: event.traceparent, id: event.id, now: Date.now() },
+      {
+        type: "take-payment",
+        data: event.data,
+        traceparent: event.traceparent,
+        id: event.id,
+        now: Date.now(),
+      },
       event,
     );
     // The payment was just requested: wake when the card processor's answer is due (if it ever is).
@@ -103,7 +109,16 @@ export class Payment extends PublishingObject<BusEnv> {
   /** RefundPayment: gives a taken payment back; queues keep no order, so it may come before the take. */
   refundPayment(event: RefundPayment): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    this.handle({ type: "refund-payment", data: event.data, traceparent: event.traceparent, id: event.id, now: Date.now() }, event);
+    this.handle(
+      {
+        type: "refund-payment",
+        data: event.data,
+        traceparent: event.traceparent,
+        id: event.id,
+        now: Date.now(),
+      },
+      event,
+    );
     return "processed";
   }
 
@@ -122,7 +137,9 @@ export class Payment extends PublishingObject<BusEnv> {
     const state = this.load();
     if (state.status === "none") return undefined;
     const announced = this.sql
-      .exec<{ type: string; event_id: string; causation_id: string }>("SELECT type, event_id, causation_id FROM announced ORDER BY seq")
+      .exec<{ type: string; event_id: string; causation_id: string }>(
+        "SELECT type, event_id, causation_id FROM announced ORDER BY seq",
+      )
       .toArray()
       .map((a) => ({ type: a.type, id: a.event_id, causationid: a.causation_id }));
     const due = answerDueAt(state);
@@ -145,7 +162,10 @@ export class Payment extends PublishingObject<BusEnv> {
    * command's inbox entry and the published events in one transaction. Returns the new state and what
    * happened. Call it only for a command the inbox has not seen.
    */
-  private handle(command: PaymentCommand, inbound?: TakePayment | RefundPayment): { next: PaymentState; events: PaymentEvent[] } {
+  private handle(
+    command: PaymentCommand,
+    inbound?: TakePayment | RefundPayment,
+  ): { next: PaymentState; events: PaymentEvent[] } {
     const state = this.load();
     const decision = paymentDecider.decide(command, state);
     // The payment's rules refuse nothing (queue commands are acked whatever happens); this is a bug.
@@ -160,14 +180,24 @@ export class Payment extends PublishingObject<BusEnv> {
       for (const e of events) {
         // One payment per order: another take-payment command charged nothing, and says so in the log.
         if (e.type === "take-ignored") {
-          logEvent({ at: "payment", orderId: e.data.orderId, outcome: "take-ignored", status: e.data.status, id: e.data.commandId });
+          logEvent({
+            at: "payment",
+            orderId: e.data.orderId,
+            outcome: "take-ignored",
+            status: e.data.status,
+            id: e.data.commandId,
+          });
         }
       }
     };
     // The card processor's answer came (it is due): which one, in the log as before.
     if (command.type === "card-processor-answered" && published.length > 0) {
       const declined = published.some((e) => e.type === PAYMENT_FAILED);
-      logEvent({ at: "payment", orderId: published[0]!.data.orderId, outcome: declined ? "card-declined" : "card-approved" });
+      logEvent({
+        at: "payment",
+        orderId: published[0]!.data.orderId,
+        outcome: declined ? "card-declined" : "card-approved",
+      });
     }
 
     if (published.length > 0 || events.some((e) => e.type === "payment-requested")) {
@@ -205,17 +235,32 @@ export class Payment extends PublishingObject<BusEnv> {
       `INSERT OR REPLACE INTO payment (payment_id, order_id, status, customer_id, amount, currency, card_token, card_answer,
          answer_due_at, take_traceparent, take_command_id, refund_reason, refund_traceparent, refund_command_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      state.paymentId, state.orderId, state.status,
-      take?.customerId ?? null, take?.amount.amount ?? null, take?.amount.currency ?? null,
-      card?.token ?? null, card === undefined || card.answer === "no-answer" ? null : card.answer, card?.dueAt ?? null,
-      take?.command.traceparent ?? null, take?.command.id ?? null,
-      state.refund?.reason ?? null, state.refund?.command.traceparent ?? null, state.refund?.command.id ?? null,
+      state.paymentId,
+      state.orderId,
+      state.status,
+      take?.customerId ?? null,
+      take?.amount.amount ?? null,
+      take?.amount.currency ?? null,
+      card?.token ?? null,
+      card === undefined || card.answer === "no-answer" ? null : card.answer,
+      card?.dueAt ?? null,
+      take?.command.traceparent ?? null,
+      take?.command.id ?? null,
+      state.refund?.reason ?? null,
+      state.refund?.command.traceparent ?? null,
+      state.refund?.command.id ?? null,
     );
   }
 
   /** Keeps a note of what is announced (call inside record's events, so it commits with them). */
   private announce(events: PizzaEvent[]): PizzaEvent[] {
-    for (const e of events) this.sql.exec("INSERT INTO announced (type, event_id, causation_id) VALUES (?, ?, ?)", e.type, e.id, e.causationid);
+    for (const e of events)
+      this.sql.exec(
+        "INSERT INTO announced (type, event_id, causation_id) VALUES (?, ?, ?)",
+        e.type,
+        e.id,
+        e.causationid,
+      );
     return events;
   }
 }
@@ -226,7 +271,12 @@ function stateOf(row: Row): PaymentState {
     paymentId: row.payment_id,
     orderId: row.order_id,
     ...(row.refund_command_id !== null
-      ? { refund: { reason: row.refund_reason!, command: { traceparent: row.refund_traceparent!, id: row.refund_command_id } } }
+      ? {
+          refund: {
+            reason: row.refund_reason!,
+            command: { traceparent: row.refund_traceparent!, id: row.refund_command_id },
+          },
+        }
       : {}),
   };
   const take =
@@ -237,9 +287,11 @@ function stateOf(row: Row): PaymentState {
           command: { traceparent: row.take_traceparent!, id: row.take_command_id! },
         }
       : undefined;
-  if (row.status === "cancelled") return { ...identity, status: "cancelled", ...(take !== undefined ? { take } : {}) };
+  if (row.status === "cancelled")
+    return { ...identity, status: "cancelled", ...(take !== undefined ? { take } : {}) };
   // Every payment but a cancelled one was asked to the card processor with its take: both are in the row.
-  if (take === undefined || row.card_token === null) throw new Error(`payment ${row.payment_id} is ${row.status} without its take or card`);
+  if (take === undefined || row.card_token === null)
+    throw new Error(`payment ${row.payment_id} is ${row.status} without its take or card`);
   const card: CardRequest = {
     token: row.card_token,
     answer: row.card_answer ?? "no-answer",

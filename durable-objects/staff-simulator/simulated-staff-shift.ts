@@ -21,7 +21,6 @@ const STAFF: Principal = { id: "simulated-staff", role: "staff" };
 const MAX_ATTEMPTS = 20;
 
 export class SimulatedStaffShift extends InboxObject<Env> {
-
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS commands (
@@ -36,7 +35,12 @@ export class SimulatedStaffShift extends InboxObject<Env> {
   plan(event: PizzaEvent, commands: StaffCommand[]): HandlerOutcome {
     const outcome = this.inbox.once(event, () => {
       for (const c of commands) {
-        this.sql.exec("INSERT INTO commands (path, body, traceparent) VALUES (?, ?, ?)", c.path, c.body ? JSON.stringify(c.body) : null, event.traceparent);
+        this.sql.exec(
+          "INSERT INTO commands (path, body, traceparent) VALUES (?, ?, ?)",
+          c.path,
+          c.body ? JSON.stringify(c.body) : null,
+          event.traceparent,
+        );
       }
     });
     if (outcome === "processed") void this.ctx.storage.setAlarm(Date.now() + this.pause);
@@ -45,14 +49,22 @@ export class SimulatedStaffShift extends InboxObject<Env> {
 
   override async alarm(): Promise<void> {
     const next = this.ctx.storage.sql
-      .exec<{ seq: number; path: string; body: string | null; traceparent: string; attempts: number }>("SELECT * FROM commands ORDER BY seq LIMIT 1")
+      .exec<{ seq: number; path: string; body: string | null; traceparent: string; attempts: number }>(
+        "SELECT * FROM commands ORDER BY seq LIMIT 1",
+      )
       .toArray()[0];
     if (!next) return;
     const status = await this.send(next).catch(() => 503);
     if (status === 202) {
       this.sql.exec("DELETE FROM commands WHERE seq = ?", next.seq);
     } else if (status === 409 || next.attempts + 1 >= MAX_ATTEMPTS) {
-      logEvent({ at: "simulated-staff", outcome: "gave-up", path: next.path, status, attempts: next.attempts + 1 });
+      logEvent({
+        at: "simulated-staff",
+        outcome: "gave-up",
+        path: next.path,
+        status,
+        attempts: next.attempts + 1,
+      });
       this.sql.exec("DELETE FROM commands");
       return;
     } else {
@@ -64,10 +76,15 @@ export class SimulatedStaffShift extends InboxObject<Env> {
 
   private async send(command: { path: string; body: string | null; traceparent: string }): Promise<number> {
     const context = command.path.split("/")[1] as "kitchen" | "delivery" | "collection";
-    const api = contextApiService({ kitchen: this.env.KITCHEN, delivery: this.env.DELIVERY, collection: this.env.COLLECTION }[context]);
+    const api = contextApiService(
+      { kitchen: this.env.KITCHEN, delivery: this.env.DELIVERY, collection: this.env.COLLECTION }[context],
+    );
     const headers: Record<string, string> = { traceparent: command.traceparent };
     if (command.body) headers["Content-Type"] = "application/json";
-    const res = await api.handle(new Request(`https://staff.internal${command.path}`, { method: "POST", headers, body: command.body }), STAFF);
+    const res = await api.handle(
+      new Request(`https://staff.internal${command.path}`, { method: "POST", headers, body: command.body }),
+      STAFF,
+    );
     logEvent({ at: "simulated-staff", outcome: String(res.status), path: command.path });
     return res.status;
   }
@@ -77,6 +94,9 @@ export class SimulatedStaffShift extends InboxObject<Env> {
     return this.ctx.storage.sql
       .exec<{ path: string; body: string | null }>("SELECT path, body FROM commands ORDER BY seq")
       .toArray()
-      .map((r) => ({ path: r.path, ...(r.body ? { body: JSON.parse(r.body) as Record<string, string> } : {}) }));
+      .map((r) => ({
+        path: r.path,
+        ...(r.body ? { body: JSON.parse(r.body) as Record<string, string> } : {}),
+      }));
   }
 }

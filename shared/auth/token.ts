@@ -14,7 +14,12 @@ const Claims = z.object({
 });
 export type Principal = { id: string; role: Role };
 
-export async function mintToken(secret: string, sub: string, role: Role = "customer", ttlSeconds = 24 * 3600): Promise<string> {
+export async function mintToken(
+  secret: string,
+  sub: string,
+  role: Role = "customer",
+  ttlSeconds = 24 * 3600,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sign({ sub, role, iat: now, exp: now + ttlSeconds }, secret, "HS256");
 }
@@ -25,7 +30,12 @@ export async function verifyToken(secret: string, token: string): Promise<Princi
   try {
     payload = await verify(token, secret, "HS256");
   } catch (error) {
-    return { error: error instanceof Error && /expired/i.test(error.message) ? "token expired" : "token signature or format is invalid" };
+    return {
+      error:
+        error instanceof Error && /expired/i.test(error.message)
+          ? "token expired"
+          : "token signature or format is invalid",
+    };
   }
   const claims = Claims.safeParse(payload);
   if (!claims.success) return { error: "token claims are invalid (need sub and a known role)" };

@@ -48,33 +48,76 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
 
     const sendToDeadLetters = async (reason: string, type?: string, id?: string, traceparent?: string) => {
       try {
-        await options.deadLetters(env).send(deadLetter(subscription.queue, message.body, reason, message.attempts));
+        await options
+          .deadLetters(env)
+          .send(deadLetter(subscription.queue, message.body, reason, message.attempts));
         message.ack();
-        logEvent({ ...base, type, id, traceparent, outcome: "dead-lettered", reason, durationMs: Date.now() - started });
+        logEvent({
+          ...base,
+          type,
+          id,
+          traceparent,
+          outcome: "dead-lettered",
+          reason,
+          durationMs: Date.now() - started,
+        });
       } catch (error) {
         message.retry({ delaySeconds: backoffSeconds(subscription, message.attempts) });
-        logEvent({ ...base, type, id, outcome: "dead-letter-failed", reason: String(error), durationMs: Date.now() - started });
+        logEvent({
+          ...base,
+          type,
+          id,
+          outcome: "dead-letter-failed",
+          reason: String(error),
+          durationMs: Date.now() - started,
+        });
       }
     };
 
     if (!read.ok) return sendToDeadLetters(read.reason, read.type, read.id);
     const event = read.event;
     if (!accepted.has(event.type)) {
-      return sendToDeadLetters(`${subscription.subscriber} does not subscribe to ${event.type}`, event.type, event.id, event.traceparent);
+      return sendToDeadLetters(
+        `${subscription.subscriber} does not subscribe to ${event.type}`,
+        event.type,
+        event.id,
+        event.traceparent,
+      );
     }
     try {
       const handler = handlers[event.type as T] as (e: PizzaEvent, env: Env) => Promise<HandlerOutcome>;
       const outcome = await handler(event, env);
       message.ack();
-      logEvent({ ...base, type: event.type, id: event.id, traceparent: event.traceparent, outcome, durationMs: Date.now() - started });
+      logEvent({
+        ...base,
+        type: event.type,
+        id: event.id,
+        traceparent: event.traceparent,
+        outcome,
+        durationMs: Date.now() - started,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (message.attempts >= subscription.maxAttempts) {
-        return sendToDeadLetters(`failed after ${message.attempts} attempts: ${reason}`, event.type, event.id, event.traceparent);
+        return sendToDeadLetters(
+          `failed after ${message.attempts} attempts: ${reason}`,
+          event.type,
+          event.id,
+          event.traceparent,
+        );
       }
       const delaySeconds = backoffSeconds(subscription, message.attempts);
       message.retry({ delaySeconds });
-      logEvent({ ...base, type: event.type, id: event.id, traceparent: event.traceparent, outcome: "retry", reason, delaySeconds, durationMs: Date.now() - started });
+      logEvent({
+        ...base,
+        type: event.type,
+        id: event.id,
+        traceparent: event.traceparent,
+        outcome: "retry",
+        reason,
+        delaySeconds,
+        durationMs: Date.now() - started,
+      });
     }
   }
 

@@ -21,4 +21,8 @@ export interface Decider<S, C, E> {
 export const accept = <E>(...events: E[]): Decision<E> => ({ ok: true, events });
 
 /** The decision to refuse a command: 404 when there is nothing to act on, 409 when it is the wrong moment. */
-export const reject = (status: Rejection["status"], reason: string): Rejection => ({ ok: false, status, reason });
+export const reject = (status: Rejection["status"], reason: string): Rejection => ({
+  ok: false,
+  status,
+  reason,
+});

@@ -15,14 +15,21 @@ export class Inbox {
   }
 
   has(event: Pick<PizzaEvent, "source" | "id">): boolean {
-    return this.storage.sql.exec("SELECT 1 FROM inbox WHERE source = ? AND id = ?", event.source, event.id).toArray().length > 0;
+    return (
+      this.storage.sql
+        .exec("SELECT 1 FROM inbox WHERE source = ? AND id = ?", event.source, event.id)
+        .toArray().length > 0
+    );
   }
 
   /** Records the event as processed; call inside the transaction that applies its effect. */
   remember(event: PizzaEvent): void {
     this.storage.sql.exec(
       "INSERT INTO inbox (source, id, type, processed_at) VALUES (?, ?, ?, ?)",
-      event.source, event.id, event.type, new Date().toISOString(),
+      event.source,
+      event.id,
+      event.type,
+      new Date().toISOString(),
     );
   }
 

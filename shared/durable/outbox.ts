@@ -19,7 +19,11 @@ export class Outbox {
 
   add(events: PizzaEvent[]): void {
     for (const event of events) {
-      this.storage.sql.exec("INSERT INTO outbox (event_id, event) VALUES (?, ?)", event.id, JSON.stringify(event));
+      this.storage.sql.exec(
+        "INSERT INTO outbox (event_id, event) VALUES (?, ?)",
+        event.id,
+        JSON.stringify(event),
+      );
     }
   }
 
@@ -37,11 +41,16 @@ export class Outbox {
     let sent = 0;
     for (;;) {
       const rows = this.storage.sql
-        .exec<{ seq: number; event: string }>("SELECT seq, event FROM outbox ORDER BY seq LIMIT ?", SEND_BATCH_LIMIT)
+        .exec<{ seq: number; event: string }>(
+          "SELECT seq, event FROM outbox ORDER BY seq LIMIT ?",
+          SEND_BATCH_LIMIT,
+        )
         .toArray();
       if (rows.length === 0) return sent;
       try {
-        await bus.sendBatch(rows.map((r) => ({ body: JSON.parse(r.event) as unknown, contentType: "json" as const })));
+        await bus.sendBatch(
+          rows.map((r) => ({ body: JSON.parse(r.event) as unknown, contentType: "json" as const })),
+        );
       } catch (error) {
         this.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", rows.at(-1)!.seq);
         throw error;

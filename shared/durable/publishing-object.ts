@@ -61,7 +61,13 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
       } catch (error) {
         const attempts = this.outbox.attempts();
         const backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 1000 * 2 ** attempts);
-        logEvent({ at: "outbox", outcome: "publish-failed", attempts, retryInMs: backoff, reason: String(error) });
+        logEvent({
+          at: "outbox",
+          outcome: "publish-failed",
+          attempts,
+          retryInMs: backoff,
+          reason: String(error),
+        });
         await this.wakeAt(Date.now() + backoff);
       } finally {
         this.publishing = undefined;

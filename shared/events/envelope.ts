@@ -51,9 +51,14 @@ export function sourceOf(producer: string): string {
  * time; the parse stops mismatched payloads at run time). Unknown fields are stripped: be conservative
  * in what you send.
  */
-export function createEvent<T extends EventType>(type: T, data: EventData<T>, cause: Causation): PizzaEvent<T> {
+export function createEvent<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  cause: Causation,
+): PizzaEvent<T> {
   if (!isRegistered(type)) throw new Error(`unregistered event type ${String(type)}`);
-  if (!isTraceparent(cause.traceparent)) throw new Error("createEvent: traceparent is not a W3C trace context");
+  if (!isTraceparent(cause.traceparent))
+    throw new Error("createEvent: traceparent is not a W3C trace context");
   const definition = registry[type];
   const event: PizzaEvent<T> = {
     specversion: "1.0",
@@ -92,8 +97,7 @@ const Envelope = z.object({
 });
 
 export type ReadResult =
-  | { ok: true; event: AnyPizzaEvent }
-  | { ok: false; reason: string; type?: string; id?: string };
+  { ok: true; event: AnyPizzaEvent } | { ok: false; reason: string; type?: string; id?: string };
 
 function describeIssues(prefix: string, error: z.ZodError): string {
   return error.issues
@@ -115,13 +119,15 @@ export function readEvent(raw: unknown): ReadResult {
   const hint = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
   const type = typeof hint.type === "string" ? hint.type : undefined;
   const id = typeof hint.id === "string" ? hint.id : undefined;
-  if (!envelope.success) return { ok: false, reason: `invalid envelope: ${describeIssues("", envelope.error)}`, type, id };
+  if (!envelope.success)
+    return { ok: false, reason: `invalid envelope: ${describeIssues("", envelope.error)}`, type, id };
   const e = envelope.data;
   if (!isRegistered(e.type)) return { ok: false, reason: `unregistered event type ${e.type}`, type, id };
   if (e.dataschema !== dataschemaFor(e.type)) {
     return { ok: false, reason: `dataschema ${e.dataschema} does not match type ${e.type}`, type, id };
   }
   const data = registry[e.type].schema.safeParse(e.data);
-  if (!data.success) return { ok: false, reason: `invalid data: ${describeIssues("data", data.error)}`, type, id };
+  if (!data.success)
+    return { ok: false, reason: `invalid data: ${describeIssues("data", data.error)}`, type, id };
   return { ok: true, event: { ...(e as Omit<typeof e, "data">), data: data.data } as AnyPizzaEvent };
 }

@@ -12,7 +12,13 @@ import {
   OrderReadyForDeliveryV1,
   OrderSubmittedV1,
 } from "./catalog/orders";
-import { PaymentFailedV1, PaymentRefundedV1, PaymentTakenV1, RefundPaymentV1, TakePaymentV1 } from "./catalog/payments";
+import {
+  PaymentFailedV1,
+  PaymentRefundedV1,
+  PaymentTakenV1,
+  RefundPaymentV1,
+  TakePaymentV1,
+} from "./catalog/payments";
 
 /**
  * The event registry: the single source of truth for every business event (and asynchronous command)
@@ -73,7 +79,12 @@ export const registry = {
       fulfilment: "delivery",
       deliveryAddressId: "address-3",
       items: [
-        { recipeId: "margherita", name: "Margherita", quantity: 1, unitPrice: { amount: 1000, currency: "GBP" } },
+        {
+          recipeId: "margherita",
+          name: "Margherita",
+          quantity: 1,
+          unitPrice: { amount: 1000, currency: "GBP" },
+        },
         { recipeId: "verdure", name: "Verdure", quantity: 1, unitPrice: { amount: 1000, currency: "GBP" } },
       ],
       deliveryFee: { amount: 300, currency: "GBP" },
@@ -191,7 +202,15 @@ export const registry = {
     shape: "state-transfer",
     summary: "A customer added a delivery address; it carries the whole address.",
     schema: AddressAddedV1,
-    example: { customerId, addressId: "address-3", line1: "1 Basil Row", city: "Leeds", postcode: "LS1 4AP", country: "GB", addedAt: at },
+    example: {
+      customerId,
+      addressId: "address-3",
+      line1: "1 Basil Row",
+      city: "Leeds",
+      postcode: "LS1 4AP",
+      country: "GB",
+      addedAt: at,
+    },
   }),
   "com.plantbasedpizza.loyalty.points-awarded.v1": define({
     producer: "loyalty",

@@ -8,7 +8,9 @@ export type AuthVariables = { principal: Principal };
  * Hono middleware: a valid bearer token whose role is one of `roles`, else 401 (no or bad token,
  * with WWW-Authenticate) or 403 (valid token, wrong role). The principal is put on the context.
  */
-export function requireRole(...roles: Role[]): MiddlewareHandler<{ Bindings: { JWT_SECRET: string }; Variables: AuthVariables }> {
+export function requireRole(
+  ...roles: Role[]
+): MiddlewareHandler<{ Bindings: { JWT_SECRET: string }; Variables: AuthVariables }> {
   return async (c, next) => {
     const unauthorized = (message: string, reason: string) => {
       c.header("WWW-Authenticate", 'Bearer realm="plant-based-pizza"');
@@ -16,7 +18,8 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<{ Bindings: { J
     };
     const header = c.req.header("Authorization");
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) return unauthorized("A bearer token is required.", header ? "expected 'Bearer <token>'" : "missing");
+    if (!match)
+      return unauthorized("A bearer token is required.", header ? "expected 'Bearer <token>'" : "missing");
     const principal = await verifyToken(c.env.JWT_SECRET, match[1]!);
     if ("error" in principal) return unauthorized("The bearer token was not accepted.", principal.error);
     if (!roles.includes(principal.role)) {

@@ -14,7 +14,9 @@ export type ContextApiEnv<E> = { Bindings: E & { principal: Principal } };
 
 export function contextApi<E>(name: string) {
   return new Hono<ContextApiEnv<E>>()
-    .notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`))
+    .notFound((c) =>
+      errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+    )
     .onError((error, c) => {
       console.log({ at: `${name}-api`, outcome: "error", method: c.req.method, reason: error.message });
       return errorResponse(c, 500, "internal_error", "Something went wrong; it has been logged.");

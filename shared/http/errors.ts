@@ -16,7 +16,13 @@ export interface ErrorBody {
   issues?: FieldIssue[];
 }
 
-export function errorResponse(c: Context, status: ContentfulStatusCode, error: string, message: string, issues?: FieldIssue[]) {
+export function errorResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  error: string,
+  message: string,
+  issues?: FieldIssue[],
+) {
   const body: ErrorBody = issues ? { error, message, issues } : { error, message };
   return c.json(body, status);
 }

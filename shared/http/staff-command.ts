@@ -24,6 +24,7 @@ export function staffStep<S extends string>(
   thing: string,
 ): "already-done" | "go" | { ok: false; status: 409; reason: string } {
   if (lifecycle.indexOf(current) >= lifecycle.indexOf(step.to)) return "already-done";
-  if (current !== step.from) return { ok: false, status: 409, reason: `The ${thing} is ${current}; it must be ${step.from} first.` };
+  if (current !== step.from)
+    return { ok: false, status: 409, reason: `The ${thing} is ${current}; it must be ${step.from} first.` };
   return "go";
 }

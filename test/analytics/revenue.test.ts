@@ -14,7 +14,11 @@ import { queueConsumer } from "../support/queue-batch";
  * Analytics: confirmed orders through the real consumer into real month ledgers, read back through
  * the operators' API. Each test uses its own dates, so tests never count each other's orders.
  */
-function orderConfirmed(confirmedAt: string, total: { amount: number; currency: string }, orderId: string = crypto.randomUUID()) {
+function orderConfirmed(
+  confirmedAt: string,
+  total: { amount: number; currency: string },
+  orderId: string = crypto.randomUUID(),
+) {
   return createEvent(
     "com.plantbasedpizza.order.confirmed.v1",
     { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId, total, confirmedAt },
@@ -27,7 +31,8 @@ const { deliver, deliverBatch } = queueConsumer(worker, "analytics-inbox");
 const operator = { id: "olive", role: "operator" as const };
 const revenueCall = (query: string, as: { id: string; role: Role } = operator) =>
   analyticsApi.fetch(new Request(`https://pizza.test/analytics/revenue${query}`), { ...env, principal: as });
-const revenue = async (query: string) => (await revenueCall(query)).json<{ from: string; to: string; revenue: DailyRevenue[] }>();
+const revenue = async (query: string) =>
+  (await revenueCall(query)).json<{ from: string; to: string; revenue: DailyRevenue[] }>();
 const gbp = (amount: number) => ({ amount, currency: "GBP" });
 
 describe("revenue per day and currency", () => {
@@ -58,7 +63,9 @@ describe("revenue per day and currency", () => {
     expect(again.explicitAcks).toHaveLength(2);
     // The same order under a new event id is still one order.
     await deliver({ ...confirmed, id: crypto.randomUUID() });
-    expect((await revenue("?from=2030-04-10&to=2030-04-10")).revenue).toEqual([{ day: "2030-04-10", currency: "GBP", amount: 2300, orders: 1 }]);
+    expect((await revenue("?from=2030-04-10&to=2030-04-10")).revenue).toEqual([
+      { day: "2030-04-10", currency: "GBP", amount: 2300, orders: 1 },
+    ]);
   });
 
   it("reads every month's ledger the range touches, across a new year", async () => {
@@ -69,7 +76,10 @@ describe("revenue per day and currency", () => {
       orderConfirmed("2031-02-01T01:00:00.000Z", gbp(4000)),
     ]);
     const { revenue: days } = await revenue("?from=2030-12-01&to=2031-01-31");
-    expect(days.map((d) => [d.day, d.amount])).toEqual([["2030-12-31", 1000], ["2031-01-01", 2000]]);
+    expect(days.map((d) => [d.day, d.amount])).toEqual([
+      ["2030-12-31", 1000],
+      ["2031-01-01", 2000],
+    ]);
   });
 
   it("defaults to today, UTC", async () => {
@@ -111,7 +121,9 @@ describe("GET /analytics/revenue", () => {
 
   it("is for operators only", async () => {
     for (const role of ["customer", "staff"] as const) {
-      expect((await revenueCall("?from=2030-03-04&to=2030-03-05", { id: "nosy", role })).status, role).toBe(403);
+      expect((await revenueCall("?from=2030-03-04&to=2030-03-05", { id: "nosy", role })).status, role).toBe(
+        403,
+      );
     }
   });
 });

@@ -16,7 +16,8 @@ const LAYERS = {
 type Layer = keyof typeof LAYERS;
 
 // Module specifiers of static imports and re-exports (type-only too), side-effect imports and import().
-const IMPORT = /(?:^|[^\w$."'])(?:import|export)\s*(?:type\s+)?(?:[\w$*{},\s]+?\s+from\s*)?["']([^"']+)["']|(?:^|[^\w$."'])import\s*\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|[^\w$."'])(?:import|export)\s*(?:type\s+)?(?:[\w$*{},\s]+?\s+from\s*)?["']([^"']+)["']|(?:^|[^\w$."'])import\s*\(\s*["']([^"']+)["']\s*\)/g;
 // Comment lines (JSDoc, //) may quote code; they are not imports.
 const COMMENT_LINE = /^\s*(\/\/|\/\*|\*).*$/gm;
 
@@ -33,7 +34,9 @@ function violationsIn(file: string, source: string): string[] {
       const target = normalize(join(dirname(file), specifier));
       const targetLayer = target.split("/")[0]!;
       if (!allowed.includes(targetLayer)) {
-        found.push(`${file} imports "${specifier}" (${target}): ${layer}/ may import only ${allowed.map((l) => `${l}/`).join(", ")}`);
+        found.push(
+          `${file} imports "${specifier}" (${target}): ${layer}/ may import only ${allowed.map((l) => `${l}/`).join(", ")}`,
+        );
       }
     }
   }
@@ -58,7 +61,7 @@ describe("the layers", () => {
 
   it("are checked on every kind of import, naming the file and the import", () => {
     const source = [
-      "/** A comment may say: import { Order } from \"../../workers/orders\". */",
+      '/** A comment may say: import { Order } from "../../workers/orders". */',
       'import { menu } from "../../workers/orders/menu";',
       "import type {",
       "  Tool,",
@@ -79,7 +82,14 @@ describe("the layers", () => {
       'durable-objects/orders/order.ts imports "../../workers/lazy" (workers/lazy): durable-objects/ may import only durable-objects/, shared/',
       'durable-objects/orders/order.ts imports "node:fs": Node-only code belongs in scripts/, not in durable-objects/',
     ]);
-    expect(violationsIn("shared/events/x.ts", 'import { Order } from "../../durable-objects/orders/order";')).toHaveLength(1);
-    expect(violationsIn("workers/kitchen/x.ts", 'import { KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";')).toEqual([]);
+    expect(
+      violationsIn("shared/events/x.ts", 'import { Order } from "../../durable-objects/orders/order";'),
+    ).toHaveLength(1);
+    expect(
+      violationsIn(
+        "workers/kitchen/x.ts",
+        'import { KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";',
+      ),
+    ).toEqual([]);
   });
 });

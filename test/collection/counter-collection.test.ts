@@ -22,15 +22,22 @@ const { deliver } = queueConsumer(worker, "collection-inbox");
 
 function readyForCollection() {
   const orderId = crypto.randomUUID();
-  return createEvent("com.plantbasedpizza.order.ready-for-collection.v1", { orderId, customerId: "customer-42" }, {
-    traceparent: startTrace(),
-    causationid: "quality-checked:test",
-    subject: orderId,
-  });
+  return createEvent(
+    "com.plantbasedpizza.order.ready-for-collection.v1",
+    { orderId, customerId: "customer-42" },
+    {
+      traceparent: startTrace(),
+      causationid: "quality-checked:test",
+      subject: orderId,
+    },
+  );
 }
 
 function call(method: "GET" | "POST", path: string, principal: Principal = counterStaff) {
-  return collectionApi.fetch(new Request(`https://pizza.test/collection/orders/${path}`, { method }), { ...env, principal });
+  return collectionApi.fetch(new Request(`https://pizza.test/collection/orders/${path}`, { method }), {
+    ...env,
+    principal,
+  });
 }
 
 /** An order waiting at the counter. */
@@ -57,7 +64,12 @@ describe("the counter", () => {
     const { orderId } = await orderAtCounter();
     const res = await call("GET", orderId);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ orderId, customerId: "customer-42", status: "waiting-at-counter", readyAt: expect.any(String) });
+    expect(await res.json()).toEqual({
+      orderId,
+      customerId: "customer-42",
+      status: "waiting-at-counter",
+      readyAt: expect.any(String),
+    });
   });
 
   it("hands the order over once, announcing it in the order's trace; a repeat is 202 with nothing new", async () => {
@@ -92,13 +104,18 @@ describe("the counter", () => {
     expect(again.explicitAcks).toHaveLength(1);
     await runInDurableObject(env.COUNTER.getByName(ready.data.orderId), (_c: unknown, state) => {
       expect(state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox").one().n).toBe(1);
-      expect(state.storage.sql.exec("SELECT status FROM counter_order").toArray()).toEqual([{ status: "collected" }]);
+      expect(state.storage.sql.exec("SELECT status FROM counter_order").toArray()).toEqual([
+        { status: "collected" },
+      ]);
     });
   });
 
   it("answers 404 for an unknown order or an id that cannot be one", async () => {
     for (const [method, path] of [
-      ["GET", crypto.randomUUID()], ["POST", `${crypto.randomUUID()}/collected`], ["GET", "not-an-order"], ["POST", "not-an-order/collected"],
+      ["GET", crypto.randomUUID()],
+      ["POST", `${crypto.randomUUID()}/collected`],
+      ["GET", "not-an-order"],
+      ["POST", "not-an-order/collected"],
     ] as const) {
       const res = await call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
@@ -117,7 +134,10 @@ describe("the counter", () => {
 
   it("is the CollectionApi entrypoint the gateway calls", async () => {
     const { orderId } = await orderAtCounter();
-    const res = await exports.CollectionApi.handle(new Request(`https://pizza.test/collection/orders/${orderId}`), counterStaff);
+    const res = await exports.CollectionApi.handle(
+      new Request(`https://pizza.test/collection/orders/${orderId}`),
+      counterStaff,
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ orderId, status: "waiting-at-counter" });
   });

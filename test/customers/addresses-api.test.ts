@@ -46,7 +46,11 @@ describe("POST /customers/me/addresses", () => {
     const notJson = await addAddress(quentin, "{");
     expect(notJson.status).toBe(400);
     expect((await notJson.json<{ error: string }>()).error).toBe("invalid_json");
-    const wrongType = await call("/customers/me/addresses", quentin, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "hi" });
+    const wrongType = await call("/customers/me/addresses", quentin, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "hi",
+    });
     expect(wrongType.status).toBe(415);
 
     expect(await listDurableObjectIds(env.CUSTOMERS)).toHaveLength(customersBefore);
@@ -99,12 +103,22 @@ describe("GET /customers/me/addresses", () => {
   it("lists only the caller's own addresses, in the order they were added", async () => {
     const tess = customer("tess");
     const first = await (await addAddress(tess, basilRow)).json<Address>();
-    const second = await (await addAddress(tess, { ...basilRow, line1: "9 Oregano Yard", country: "IE", postcode: "D02 X285", city: "Dublin" })).json<Address>();
+    const second = await (
+      await addAddress(tess, {
+        ...basilRow,
+        line1: "9 Oregano Yard",
+        country: "IE",
+        postcode: "D02 X285",
+        city: "Dublin",
+      })
+    ).json<Address>();
     await addAddress(customer("uma"), { ...basilRow, line1: "Uma's flat" });
 
     const mine = await (await call("/customers/me/addresses", tess)).json<{ addresses: Address[] }>();
     expect(mine.addresses).toEqual([first, second]);
-    const hers = await (await call("/customers/me/addresses", customer("uma"))).json<{ addresses: Address[] }>();
+    const hers = await (
+      await call("/customers/me/addresses", customer("uma"))
+    ).json<{ addresses: Address[] }>();
     expect(hers.addresses.map((a) => a.line1)).toEqual(["Uma's flat"]);
     // Another customer's address is not found, not forbidden: its existence is not theirs to learn.
     expect((await call(`/customers/me/addresses/${first.addressId}`, customer("uma"))).status).toBe(404);

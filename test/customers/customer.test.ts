@@ -57,7 +57,16 @@ describe("a customer's addresses", () => {
   it("leaves out a second line the customer did not give", async () => {
     const xan = `xan-${crypto.randomUUID()}`;
     const stub = customers.getByName(xan);
-    await stub.addAddress({ customerId: xan, addressId: "address-xan-1", line1: "5 Sage St", city: "Bath", postcode: "BA1 1AA", country: "GB", commandId: "add-address:test-2", traceparent: startTrace() });
+    await stub.addAddress({
+      customerId: xan,
+      addressId: "address-xan-1",
+      line1: "5 Sage St",
+      city: "Bath",
+      postcode: "BA1 1AA",
+      country: "GB",
+      commandId: "add-address:test-2",
+      traceparent: startTrace(),
+    });
     const [added] = await publishedEvents((e) => e.subject === xan, 1);
     expect(added!.data).toMatchObject({ customerId: xan, addressId: "address-xan-1", line1: "5 Sage St" });
     expect(added!.data).not.toHaveProperty("line2");

@@ -7,7 +7,8 @@ import { queueConsumer, type TestMessage } from "../support/queue-batch";
 /** The dead-letter office keeps every failed message with its reason; nothing is dropped. */
 const office = (queue: string) => env.DEAD_LETTER_OFFICE.getByName(queue);
 
-const deliver = (queue: string, messages: TestMessage[]) => queueConsumer(worker, queue).deliverMessages(messages);
+const deliver = (queue: string, messages: TestMessage[]) =>
+  queueConsumer(worker, queue).deliverMessages(messages);
 
 describe("the dead-letter office", () => {
   it("files a consumer's dead letter with its reason, and a bare message moved by the platform as retries exhausted", async () => {
@@ -25,13 +26,19 @@ describe("the dead-letter office", () => {
       eventType: event.type,
       bodyJson: JSON.stringify(event),
     });
-    expect(letters.find((l) => l.messageId === "m-2")).toMatchObject({ queue: "kitchen-inbox", reason: expect.stringMatching(/^retries exhausted/), eventId: "evt-2" });
+    expect(letters.find((l) => l.messageId === "m-2")).toMatchObject({
+      queue: "kitchen-inbox",
+      reason: expect.stringMatching(/^retries exhausted/),
+      eventId: "evt-2",
+    });
   });
 
   it("files a redelivered dead letter once", async () => {
     const body = deadLetter("orders-inbox", "garbage", "invalid envelope", 1);
     await deliver("orders-inbox-dlq", [{ id: "dup-1", body }]);
     await deliver("orders-inbox-dlq", [{ id: "dup-1", body, attempts: 2 }]);
-    expect((await office("orders-inbox-dlq").list(10)).filter((l) => l.messageId === "dup-1")).toHaveLength(1);
+    expect((await office("orders-inbox-dlq").list(10)).filter((l) => l.messageId === "dup-1")).toHaveLength(
+      1,
+    );
   });
 });

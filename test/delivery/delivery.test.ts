@@ -21,21 +21,38 @@ const customer: Principal = { id: "customer-42", role: "customer" };
 
 const { deliver } = queueConsumer(worker, "delivery-inbox");
 
-function addressAdded(customerId: string, addressId: string, lines: { line1?: string; line2?: string; addedAt?: string } = {}) {
+function addressAdded(
+  customerId: string,
+  addressId: string,
+  lines: { line1?: string; line2?: string; addedAt?: string } = {},
+) {
   return createEvent(
     "com.plantbasedpizza.customer.address-added.v1",
-    { customerId, addressId, line1: "1 Basil Row", city: "Leeds", postcode: "LS1 4AP", country: "GB", addedAt: new Date().toISOString(), ...lines },
+    {
+      customerId,
+      addressId,
+      line1: "1 Basil Row",
+      city: "Leeds",
+      postcode: "LS1 4AP",
+      country: "GB",
+      addedAt: new Date().toISOString(),
+      ...lines,
+    },
     { traceparent: startTrace(), causationid: "add-address:test", subject: customerId },
   );
 }
 
 function readyForDelivery(customerId: string, deliveryAddressId: string) {
   const orderId = crypto.randomUUID();
-  return createEvent("com.plantbasedpizza.order.ready-for-delivery.v1", { orderId, customerId, deliveryAddressId }, {
-    traceparent: startTrace(),
-    causationid: "quality-checked:test",
-    subject: orderId,
-  });
+  return createEvent(
+    "com.plantbasedpizza.order.ready-for-delivery.v1",
+    { orderId, customerId, deliveryAddressId },
+    {
+      traceparent: startTrace(),
+      causationid: "quality-checked:test",
+      subject: orderId,
+    },
+  );
 }
 
 /** A customer with one address in delivery's copy, and their order ready for delivery (delivered to the consumer). */
@@ -47,11 +64,18 @@ async function orderWaitingForDriver() {
   return { ready, orderId: ready.data.orderId };
 }
 
-function call(method: "GET" | "POST", path: string, { principal = driver, body }: { principal?: Principal; body?: unknown } = {}) {
+function call(
+  method: "GET" | "POST",
+  path: string,
+  { principal = driver, body }: { principal?: Principal; body?: unknown } = {},
+) {
   const init: RequestInit = { method };
   if (body !== undefined) init.body = JSON.stringify(body);
   if (body !== undefined) init.headers = { "Content-Type": "application/json" };
-  return deliveryApi.fetch(new Request(`https://pizza.test/delivery/orders/${path}`, init), { ...env, principal });
+  return deliveryApi.fetch(new Request(`https://pizza.test/delivery/orders/${path}`, init), {
+    ...env,
+    principal,
+  });
 }
 
 const count = (state: DurableObjectState, table: string) =>
@@ -73,7 +97,9 @@ async function announcedUpTo(orderId: string, last: string): Promise<string[]> {
 /** The letters delivery put on its dead-letter queue for one event. */
 const deadLettersFor = (eventId: string) =>
   waitFor("the dead letter", async () => {
-    const letters = ((await tapped("delivery-inbox-dlq")) as DeadLetter[]).filter((l) => (l.body as { id?: unknown }).id === eventId);
+    const letters = ((await tapped("delivery-inbox-dlq")) as DeadLetter[]).filter(
+      (l) => (l.body as { id?: unknown }).id === eventId,
+    );
     return letters.length > 0 ? letters : undefined;
   });
 
@@ -92,7 +118,14 @@ describe("delivery's copy of the addresses", () => {
       orderId: ready.data.orderId,
       customerId,
       status: "waiting-for-driver",
-      address: { addressId: "work", line1: "9 Oregano Yard", line2: "Floor 2", city: "Leeds", postcode: "LS1 4AP", country: "GB" },
+      address: {
+        addressId: "work",
+        line1: "9 Oregano Yard",
+        line2: "Floor 2",
+        city: "Leeds",
+        postcode: "LS1 4AP",
+        country: "GB",
+      },
       openedAt: expect.any(String),
     });
   });
@@ -110,7 +143,10 @@ describe("delivery's copy of the addresses", () => {
     const retried = await deliver(ready, 2);
     expect(retried.retryMessages).toEqual([]);
     expect(retried.explicitAcks).toHaveLength(1);
-    expect(await (await call("GET", ready.data.orderId)).json()).toMatchObject({ status: "waiting-for-driver", address: { addressId: "home", line1: "1 Basil Row" } });
+    expect(await (await call("GET", ready.data.orderId)).json()).toMatchObject({
+      status: "waiting-for-driver",
+      address: { addressId: "home", line1: "1 Basil Row" },
+    });
   });
 
   it("looks only in the ordering customer's addresses", async () => {
@@ -129,7 +165,9 @@ describe("delivery's copy of the addresses", () => {
       {
         kind: "dead-letter",
         queue: "delivery-inbox",
-        reason: expect.stringMatching(/^failed after 5 attempts: address nowhere of customer .* is not in delivery's copy yet$/),
+        reason: expect.stringMatching(
+          /^failed after 5 attempts: address nowhere of customer .* is not in delivery's copy yet$/,
+        ),
         attempts: 5,
         deadLetteredAt: expect.any(String),
         body: ready,
@@ -159,11 +197,19 @@ describe("delivery's copy of the addresses", () => {
 
   it("keeps the newer copy of an address whose events arrive out of order", async () => {
     const customerId = `customer-${crypto.randomUUID()}`;
-    const older = addressAdded(customerId, "home", { line1: "1 Old Lane", addedAt: "2026-11-23T12:00:00.000Z" });
-    const newer = addressAdded(customerId, "home", { line1: "2 New Street", addedAt: "2026-11-23T12:05:00.000Z" });
+    const older = addressAdded(customerId, "home", {
+      line1: "1 Old Lane",
+      addedAt: "2026-11-23T12:00:00.000Z",
+    });
+    const newer = addressAdded(customerId, "home", {
+      line1: "2 New Street",
+      addedAt: "2026-11-23T12:05:00.000Z",
+    });
     await deliver(newer);
     await deliver(older);
-    expect(await env.DELIVERY_ADDRESSES.getByName(customerId).address("home")).toMatchObject({ line1: "2 New Street" });
+    expect(await env.DELIVERY_ADDRESSES.getByName(customerId).address("home")).toMatchObject({
+      line1: "2 New Street",
+    });
   });
 });
 
@@ -190,7 +236,12 @@ describe("the drivers' API", () => {
       [DELIVERED, { orderId, deliveryId, driverId: "driver-7", deliveredAt: expect.any(String) }],
     ]);
     for (const event of published) {
-      expect(event).toMatchObject({ source: "/contexts/delivery", subject: orderId, traceparent: ready.traceparent, causationid: ready.id });
+      expect(event).toMatchObject({
+        source: "/contexts/delivery",
+        subject: orderId,
+        traceparent: ready.traceparent,
+        causationid: ready.id,
+      });
     }
   });
 
@@ -216,18 +267,27 @@ describe("the drivers' API", () => {
 
     const tooEarly = await call("POST", `${orderId}/collected-by-driver`);
     expect(tooEarly.status).toBe(409);
-    expect(await tooEarly.json()).toEqual({ error: "conflict", message: "The delivery is waiting-for-driver; it must be driver-assigned first." });
+    expect(await tooEarly.json()).toEqual({
+      error: "conflict",
+      message: "The delivery is waiting-for-driver; it must be driver-assigned first.",
+    });
     const notCollected = await call("POST", `${orderId}/delivered`);
     expect(notCollected.status).toBe(409);
 
     await call("POST", `${orderId}/driver`, { body: { driverId: "driver-7" } });
     const secondDriver = await call("POST", `${orderId}/driver`, { body: { driverId: "driver-8" } });
     expect(secondDriver.status).toBe(409);
-    expect(await secondDriver.json()).toMatchObject({ error: "conflict", message: expect.stringContaining("driver-7") });
+    expect(await secondDriver.json()).toMatchObject({
+      error: "conflict",
+      message: expect.stringContaining("driver-7"),
+    });
     const stillNotCollected = await call("POST", `${orderId}/delivered`);
     expect(stillNotCollected.status).toBe(409);
 
-    expect(await (await call("GET", orderId)).json()).toMatchObject({ status: "driver-assigned", driverId: "driver-7" });
+    expect(await (await call("GET", orderId)).json()).toMatchObject({
+      status: "driver-assigned",
+      driverId: "driver-7",
+    });
     // Only the assignment was announced: the next step's event comes straight after it.
     expect((await call("POST", `${orderId}/collected-by-driver`)).status).toBe(202);
     expect(await announcedUpTo(orderId, COLLECTED)).toEqual([ASSIGNED, COLLECTED]);
@@ -238,9 +298,18 @@ describe("the drivers' API", () => {
     for (const body of [{}, { driverId: "" }, { driverId: 7 }]) {
       const res = await call("POST", `${orderId}/driver`, { body });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: "validation_failed", issues: [{ field: "driverId", reason: expect.any(String) }] });
+      expect(await res.json()).toMatchObject({
+        error: "validation_failed",
+        issues: [{ field: "driverId", reason: expect.any(String) }],
+      });
     }
-    const notJson = await deliveryApi.fetch(new Request(`https://pizza.test/delivery/orders/${orderId}/driver`, { method: "POST", body: "driver-7" }), { ...env, principal: driver });
+    const notJson = await deliveryApi.fetch(
+      new Request(`https://pizza.test/delivery/orders/${orderId}/driver`, {
+        method: "POST",
+        body: "driver-7",
+      }),
+      { ...env, principal: driver },
+    );
     expect(notJson.status).toBe(415);
     expect(await (await call("GET", orderId)).json()).toMatchObject({ status: "waiting-for-driver" });
   });
@@ -248,8 +317,11 @@ describe("the drivers' API", () => {
   it("answers 404 for an unknown order or an id that cannot be one", async () => {
     const unknown = crypto.randomUUID();
     for (const [method, path] of [
-      ["GET", unknown], ["POST", `${unknown}/collected-by-driver`], ["POST", `${unknown}/delivered`],
-      ["GET", "not-an-order"], ["POST", "not-an-order/delivered"],
+      ["GET", unknown],
+      ["POST", `${unknown}/collected-by-driver`],
+      ["POST", `${unknown}/delivered`],
+      ["GET", "not-an-order"],
+      ["POST", "not-an-order/delivered"],
     ] as const) {
       const res = await call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
@@ -263,7 +335,10 @@ describe("the drivers' API", () => {
     const { orderId } = await orderWaitingForDriver();
     const look = await call("GET", orderId, { principal: customer });
     expect(look.status).toBe(403);
-    const assign = await call("POST", `${orderId}/driver`, { principal: customer, body: { driverId: "customer-42" } });
+    const assign = await call("POST", `${orderId}/driver`, {
+      principal: customer,
+      body: { driverId: "customer-42" },
+    });
     expect(assign.status).toBe(403);
     expect(await assign.json()).toMatchObject({ error: "forbidden" });
     expect(await (await call("GET", orderId)).json()).toMatchObject({ status: "waiting-for-driver" });
@@ -271,7 +346,10 @@ describe("the drivers' API", () => {
 
   it("is the DeliveryApi entrypoint the gateway calls", async () => {
     const { orderId } = await orderWaitingForDriver();
-    const res = await exports.DeliveryApi.handle(new Request(`https://pizza.test/delivery/orders/${orderId}`), driver);
+    const res = await exports.DeliveryApi.handle(
+      new Request(`https://pizza.test/delivery/orders/${orderId}`),
+      driver,
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ orderId, status: "waiting-for-driver" });
   });

@@ -14,8 +14,18 @@ describe("docs/asyncapi.json", () => {
     const { document, diagnostics } = await new Parser().parse(readFileSync("docs/asyncapi.json", "utf8"));
     const errors = diagnostics.filter((d) => d.severity === 0);
     expect(errors.map((d) => `${d.path.join(".")}: ${d.message}`)).toEqual([]);
-    expect(document!.components().messages().all().map((m) => m.name()).sort()).toEqual([...eventTypes].sort());
-    const receivers = document!.operations().filterByReceive().map((o) => o.id());
+    expect(
+      document!
+        .components()
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+    ).toEqual([...eventTypes].sort());
+    const receivers = document!
+      .operations()
+      .filterByReceive()
+      .map((o) => o.id());
     expect(receivers.sort()).toEqual(subscriptions.map((s) => `${s.subscriber}-consumes`).sort());
   });
 });

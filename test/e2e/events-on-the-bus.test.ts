@@ -29,14 +29,22 @@ describe("the event bus", () => {
       const { body } = await pizza.deadLetters(operator);
       return body.deadLetters.find((l) => l.eventId === id);
     });
-    expect(letter).toMatchObject({ deadLetterQueue: "pizza-events-dlq", queue: "pizza-events", eventType: invalid.type, body: invalid });
+    expect(letter).toMatchObject({
+      deadLetterQueue: "pizza-events-dlq",
+      queue: "pizza-events",
+      eventType: invalid.type,
+      body: invalid,
+    });
     expect(letter.reason).toMatch(/invalid data: data\.orderId/);
   });
 
   it("changes nothing when an event is delivered twice", async () => {
     const grace = await pizza.token(uniqueId("grace"));
     const operator = await pizza.token(uniqueId("operator"), "operator");
-    const { body } = await pizza.submitOrder(grace, { items: [{ recipeId: "verdure", quantity: 1 }], fulfilment: "collection" });
+    const { body } = await pizza.submitOrder(grace, {
+      items: [{ recipeId: "verdure", quantity: 1 }],
+      fulfilment: "collection",
+    });
     const before = await startPreparing(grace, body.orderId);
     const events = (await pizza.orderEvents(grace, body.orderId)).body.events;
     const kitchenEvent = events.find((e) => e.type === "com.plantbasedpizza.kitchen.preparation-started.v1");

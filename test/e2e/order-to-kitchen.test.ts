@@ -9,7 +9,10 @@ import { staffFlows } from "../support/staff-flows";
  * (This system runs without simulated staff: the tests play the cook.)
  */
 const pizza = pizzaClient(inject("baseUrl"));
-const margheritaForCollection = { items: [{ recipeId: "margherita", quantity: 2 }], fulfilment: "collection" };
+const margheritaForCollection = {
+  items: [{ recipeId: "margherita", quantity: 2 }],
+  fulfilment: "collection",
+};
 
 const { startPreparing } = staffFlows(pizza);
 
@@ -22,7 +25,11 @@ describe("a submitted order", () => {
     expect(submitted.headers.get("Location")).toBe(`/orders/${submitted.body.orderId}`);
 
     const order = await startPreparing(alice, submitted.body.orderId);
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "confirmed", "preparing"]);
+    expect(order.history.map((h: { status: string }) => h.status)).toEqual([
+      "submitted",
+      "confirmed",
+      "preparing",
+    ]);
     expect(order.history.map((h: { eventType: string }) => h.eventType)).toEqual([
       "com.plantbasedpizza.order.submitted.v1",
       "com.plantbasedpizza.order.confirmed.v1",
@@ -30,7 +37,14 @@ describe("a submitted order", () => {
     ]);
     expect(order.total).toEqual({ amount: 2000, currency: "GBP" });
     expect(order.payment).toEqual({ status: "taken" });
-    expect(order.items).toEqual([{ recipeId: "margherita", name: "Margherita", quantity: 2, unitPrice: { amount: 1000, currency: "GBP" } }]);
+    expect(order.items).toEqual([
+      {
+        recipeId: "margherita",
+        name: "Margherita",
+        quantity: 2,
+        unitPrice: { amount: 1000, currency: "GBP" },
+      },
+    ]);
   });
 
   it("emits only events that pass the cloudevents SDK's strict validation, all on one trace", async () => {
@@ -81,9 +95,15 @@ describe("idempotent submission", () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
 
-    const other = await pizza.submitOrder(carol, { ...margheritaForCollection, items: [{ recipeId: "diavola", quantity: 1 }] }, key);
+    const other = await pizza.submitOrder(
+      carol,
+      { ...margheritaForCollection, items: [{ recipeId: "diavola", quantity: 1 }] },
+      key,
+    );
     expect(other.status).toBe(422);
-    expect(other.body.issues).toEqual([{ field: "Idempotency-Key", reason: "already used with a different body" }]);
+    expect(other.body.issues).toEqual([
+      { field: "Idempotency-Key", reason: "already used with a different body" },
+    ]);
 
     await startPreparing(carol, first.body.orderId);
     const { body } = await pizza.orderEvents(carol, first.body.orderId);
@@ -98,12 +118,36 @@ describe("bad input", () => {
     const key = uniqueId("key");
     const cases: [unknown, number, string][] = [
       [{ items: [], fulfilment: "collection" }, 400, "items"],
-      [{ items: [{ recipeId: "margherita", quantity: 0 }], fulfilment: "collection" }, 400, "items.0.quantity"],
+      [
+        { items: [{ recipeId: "margherita", quantity: 0 }], fulfilment: "collection" },
+        400,
+        "items.0.quantity",
+      ],
       [{ items: [{ recipeId: "hawaiian", quantity: 1 }], fulfilment: "collection" }, 400, "items.0.recipeId"],
       [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "drone" }, 400, "fulfilment"],
-      [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" }, 400, "deliveryAddressId"],
-      [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: "address-nobody" }, 400, "deliveryAddressId"],
-      [{ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection", cardToken: "4111111111111111" }, 400, "cardToken"],
+      [
+        { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" },
+        400,
+        "deliveryAddressId",
+      ],
+      [
+        {
+          items: [{ recipeId: "margherita", quantity: 1 }],
+          fulfilment: "delivery",
+          deliveryAddressId: "address-nobody",
+        },
+        400,
+        "deliveryAddressId",
+      ],
+      [
+        {
+          items: [{ recipeId: "margherita", quantity: 1 }],
+          fulfilment: "collection",
+          cardToken: "4111111111111111",
+        },
+        400,
+        "cardToken",
+      ],
       ["{not json", 400, "body"],
     ];
     for (const [body, status, field] of cases) {

@@ -10,10 +10,25 @@ const pizza = pizzaClient(inject("simulatedBaseUrl"));
 describe("local life without staff", () => {
   it("takes a collection order from submitted to completed on its own", async () => {
     const rosa = await pizza.token(uniqueId("rosa"));
-    const { body } = await pizza.submitOrder(rosa, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection" });
-    const order = await pizza.waitForOrder(rosa, body.orderId, "to be completed by simulated staff", (o) => o.status === "completed", 90_000);
+    const { body } = await pizza.submitOrder(rosa, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "collection",
+    });
+    const order = await pizza.waitForOrder(
+      rosa,
+      body.orderId,
+      "to be completed by simulated staff",
+      (o) => o.status === "completed",
+      90_000,
+    );
     expect(order.history.map((h: { status: string }) => h.status)).toEqual([
-      "submitted", "confirmed", "preparing", "baking", "quality-checked", "ready-for-collection", "completed",
+      "submitted",
+      "confirmed",
+      "preparing",
+      "baking",
+      "quality-checked",
+      "ready-for-collection",
+      "completed",
     ]);
   });
 });

@@ -44,13 +44,22 @@ describe("from submitted to completed", () => {
     const operator = await pizza.token(uniqueId("operator"), "operator");
     const revenueBefore = await revenueToday(operator);
 
-    const { body } = await pizza.submitOrder(iris, { items: [{ recipeId: "diavola", quantity: 2 }], fulfilment: "collection" });
+    const { body } = await pizza.submitOrder(iris, {
+      items: [{ recipeId: "diavola", quantity: 2 }],
+      fulfilment: "collection",
+    });
     await staff.startPreparing(iris, body.orderId);
     await staff.finishCooking(iris, body.orderId);
     const order = await staff.collect(iris, body.orderId);
 
     expect(order.history.map((h: { status: string }) => h.status)).toEqual([
-      "submitted", "confirmed", "preparing", "baking", "quality-checked", "ready-for-collection", "completed",
+      "submitted",
+      "confirmed",
+      "preparing",
+      "baking",
+      "quality-checked",
+      "ready-for-collection",
+      "completed",
     ]);
     expect(order.total).toEqual({ amount: 2500, currency: "GBP" });
     await expectHistoryToMatchEvents(iris, body.orderId);
@@ -59,7 +68,11 @@ describe("from submitted to completed", () => {
       const r = await pizza.loyalty(iris);
       return r.body.points > 0 ? r.body : undefined;
     });
-    expect(loyalty).toMatchObject({ customerId, points: 25, awards: [{ orderId: body.orderId, points: 25 }] });
+    expect(loyalty).toMatchObject({
+      customerId,
+      points: 25,
+      awards: [{ orderId: body.orderId, points: 25 }],
+    });
 
     // Other tests' orders may be counted meanwhile, so this is "at least"; test/analytics has the exact sums.
     const revenue = await waitFor("the order in today's revenue", async () => {
@@ -76,15 +89,29 @@ describe("from submitted to completed", () => {
     expect(added.status).toBe(201);
     const addressId = added.body.addressId;
 
-    const submitted = await submitWhenAddressKnown(jack, { items: [{ recipeId: "verdure", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: addressId });
+    const submitted = await submitWhenAddressKnown(jack, {
+      items: [{ recipeId: "verdure", quantity: 1 }],
+      fulfilment: "delivery",
+      deliveryAddressId: addressId,
+    });
     const orderId = submitted.body.orderId;
     await staff.startPreparing(jack, orderId);
     await staff.finishCooking(jack, orderId);
     const { order, delivery } = await staff.deliver(jack, orderId);
 
-    expect(delivery).toMatchObject({ orderId, customerId, address: { addressId, line1: "1 Basil Row", postcode: "LS1 4AP" } });
+    expect(delivery).toMatchObject({
+      orderId,
+      customerId,
+      address: { addressId, line1: "1 Basil Row", postcode: "LS1 4AP" },
+    });
     expect(order.history.map((h: { status: string }) => h.status)).toEqual([
-      "submitted", "confirmed", "preparing", "baking", "quality-checked", "out-for-delivery", "completed",
+      "submitted",
+      "confirmed",
+      "preparing",
+      "baking",
+      "quality-checked",
+      "out-for-delivery",
+      "completed",
     ]);
     expect(order.deliveryFee).toEqual({ amount: 300, currency: "GBP" });
     expect(order.total).toEqual({ amount: 1500, currency: "GBP" });
@@ -93,7 +120,9 @@ describe("from submitted to completed", () => {
     expect(events).toContain("com.plantbasedpizza.order.ready-for-delivery.v1");
     expect(events).toContain("com.plantbasedpizza.delivery.driver-assigned.v1");
 
-    const loyalty = await waitFor("points for the order", async () => ((await pizza.loyalty(jack)).body.points > 0 ? (await pizza.loyalty(jack)).body : undefined));
+    const loyalty = await waitFor("points for the order", async () =>
+      (await pizza.loyalty(jack)).body.points > 0 ? (await pizza.loyalty(jack)).body : undefined,
+    );
     expect(loyalty.points).toBe(15);
   });
 
@@ -102,18 +131,37 @@ describe("from submitted to completed", () => {
     const leo = await pizza.token(uniqueId("leo"));
     const { body } = await pizza.addAddress(kate, address);
     // Once orders knows Kate's address (her own order goes through), Leo still cannot use it.
-    await submitWhenAddressKnown(kate, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: body.addressId });
-    const leos = await pizza.submitOrder(leo, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "delivery", deliveryAddressId: body.addressId });
+    await submitWhenAddressKnown(kate, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "delivery",
+      deliveryAddressId: body.addressId,
+    });
+    const leos = await pizza.submitOrder(leo, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "delivery",
+      deliveryAddressId: body.addressId,
+    });
     expect(leos.status).toBe(400);
-    expect(leos.body.issues).toEqual([{ field: "deliveryAddressId", reason: expect.stringMatching(/^not one of your delivery addresses/) }]);
+    expect(leos.body.issues).toEqual([
+      { field: "deliveryAddressId", reason: expect.stringMatching(/^not one of your delivery addresses/) },
+    ]);
   });
 });
 
 describe("payments", () => {
   it("cancels the order when the card is declined", async () => {
     const mia = await pizza.token(uniqueId("mia"));
-    const { body } = await pizza.submitOrder(mia, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection", cardToken: "tok_declined" });
-    const order = await pizza.waitForOrder(mia, body.orderId, "to be cancelled", (o) => o.status === "cancelled");
+    const { body } = await pizza.submitOrder(mia, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "collection",
+      cardToken: "tok_declined",
+    });
+    const order = await pizza.waitForOrder(
+      mia,
+      body.orderId,
+      "to be cancelled",
+      (o) => o.status === "cancelled",
+    );
     expect(order.cancellation).toEqual({ reason: "payment failed: card declined" });
     expect(order.payment).toEqual({ status: "failed" });
     expect(order.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "cancelled"]);
@@ -123,10 +171,25 @@ describe("payments", () => {
   it("cancels an order whose payment does not come in time, and refunds the payment that comes late", async () => {
     const ned = await pizza.token(uniqueId("ned"));
     // This system cancels unpaid orders after 15 s (a normal payment takes a few); this card answers after 25 s.
-    const { body } = await pizza.submitOrder(ned, { items: [{ recipeId: "funghi", quantity: 1 }], fulfilment: "collection", cardToken: "tok_answer_after_25s" });
-    const cancelled = await pizza.waitForOrder(ned, body.orderId, "to be cancelled", (o) => o.status === "cancelled");
+    const { body } = await pizza.submitOrder(ned, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "collection",
+      cardToken: "tok_answer_after_25s",
+    });
+    const cancelled = await pizza.waitForOrder(
+      ned,
+      body.orderId,
+      "to be cancelled",
+      (o) => o.status === "cancelled",
+    );
     expect(cancelled.cancellation).toEqual({ reason: "payment timed out" });
-    const refunded = await pizza.waitForOrder(ned, body.orderId, "the late payment to be refunded", (o) => o.payment.status === "refunded", 60_000);
+    const refunded = await pizza.waitForOrder(
+      ned,
+      body.orderId,
+      "the late payment to be refunded",
+      (o) => o.payment.status === "refunded",
+      60_000,
+    );
     expect(refunded.status).toBe("cancelled");
     expect(refunded.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "cancelled"]);
     const types = (await pizza.orderEvents(ned, body.orderId)).body.events.map((e) => e.type);
@@ -143,15 +206,27 @@ describe("cancelling", () => {
   it("before the kitchen starts: cancelled, refunded, and the kitchen's ticket withdrawn", async () => {
     const olga = await pizza.token(uniqueId("olga"));
     const cook = await pizza.token(uniqueId("cook"), "staff");
-    const { body } = await pizza.submitOrder(olga, { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection" });
+    const { body } = await pizza.submitOrder(olga, {
+      items: [{ recipeId: "margherita", quantity: 1 }],
+      fulfilment: "collection",
+    });
     await pizza.waitForOrder(olga, body.orderId, "to be confirmed", (o) => o.status === "confirmed");
     const cancel = await pizza.cancelOrder(olga, body.orderId);
     expect(cancel.status).toBe(202);
     expect(cancel.body).toEqual({ orderId: body.orderId, status: "cancelled" });
 
-    const order = await pizza.waitForOrder(olga, body.orderId, "the refund", (o) => o.payment.status === "refunded");
+    const order = await pizza.waitForOrder(
+      olga,
+      body.orderId,
+      "the refund",
+      (o) => o.payment.status === "refunded",
+    );
     expect(order.cancellation).toEqual({ reason: "cancelled by the customer" });
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual(["submitted", "confirmed", "cancelled"]);
+    expect(order.history.map((h: { status: string }) => h.status)).toEqual([
+      "submitted",
+      "confirmed",
+      "cancelled",
+    ]);
     await waitFor("the ticket to be withdrawn", async () => {
       const r = await pizza.call("GET", `/kitchen/tickets/${body.orderId}`, { token: cook });
       return r.body?.status === "withdrawn" ? true : undefined;
@@ -161,12 +236,21 @@ describe("cancelling", () => {
 
   it("after the kitchen starts: 409 with the reason, and the order goes on", async () => {
     const pat = await pizza.token(uniqueId("pat"));
-    const { body } = await pizza.submitOrder(pat, { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection" });
+    const { body } = await pizza.submitOrder(pat, {
+      items: [{ recipeId: "margherita", quantity: 1 }],
+      fulfilment: "collection",
+    });
     await staff.startPreparing(pat, body.orderId);
     const cancel = await pizza.cancelOrder(pat, body.orderId);
     expect(cancel.status).toBe(409);
-    expect(cancel.body).toMatchObject({ error: "conflict", message: expect.stringMatching(/preparing.*can no longer be cancelled/) });
-    expect((await pizza.order(pat, body.orderId)).body).toMatchObject({ status: "preparing", payment: { status: "taken" } });
+    expect(cancel.body).toMatchObject({
+      error: "conflict",
+      message: expect.stringMatching(/preparing.*can no longer be cancelled/),
+    });
+    expect((await pizza.order(pat, body.orderId)).body).toMatchObject({
+      status: "preparing",
+      payment: { status: "taken" },
+    });
   });
 });
 

@@ -16,19 +16,31 @@ const cook: Principal = { id: "cook-1", role: "staff" };
 
 const cause = (orderId: string) => ({ traceparent: startTrace(), causationid: "test", subject: orderId });
 function orderConfirmed(orderId = crypto.randomUUID()) {
-  return createEvent("com.plantbasedpizza.order.confirmed.v1", { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId }, cause(orderId));
+  return createEvent(
+    "com.plantbasedpizza.order.confirmed.v1",
+    { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId },
+    cause(orderId),
+  );
 }
 function orderCancelled(orderId: string) {
-  return createEvent("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId: "c", reason: "cancelled by the customer", cancelledAt: new Date().toISOString() }, cause(orderId));
+  return createEvent(
+    "com.plantbasedpizza.order.cancelled.v1",
+    { orderId, customerId: "c", reason: "cancelled by the customer", cancelledAt: new Date().toISOString() },
+    cause(orderId),
+  );
 }
 
 const { deliver } = queueConsumer(worker, "kitchen-inbox");
 
 const staff = (orderId: string, step: string, principal: Principal = cook) =>
-  kitchenApi.fetch(new Request(`https://pizza.test/kitchen/tickets/${orderId}/${step}`, { method: "POST" }), { ...env, principal });
+  kitchenApi.fetch(new Request(`https://pizza.test/kitchen/tickets/${orderId}/${step}`, { method: "POST" }), {
+    ...env,
+    principal,
+  });
 
 /** How many tickets the object holds (one order, one ticket). */
-const ticketRows = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ticket").one().n;
+const ticketRows = (state: DurableObjectState) =>
+  state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM ticket").one().n;
 
 describe("the kitchen", () => {
   it("opens a waiting ticket from the confirmed order's own data", async () => {
@@ -37,7 +49,10 @@ describe("the kitchen", () => {
     expect(await tickets.getByName(confirmed.data.orderId).ticket()).toMatchObject({
       orderId: confirmed.data.orderId,
       status: "waiting",
-      items: [{ recipeId: "margherita", name: "Margherita", quantity: 1 }, { recipeId: "verdure", name: "Verdure", quantity: 1 }],
+      items: [
+        { recipeId: "margherita", name: "Margherita", quantity: 1 },
+        { recipeId: "verdure", name: "Verdure", quantity: 1 },
+      ],
     });
   });
 
@@ -45,13 +60,19 @@ describe("the kitchen", () => {
     const confirmed = orderConfirmed();
     await deliver(confirmed);
     expect((await deliver(confirmed)).explicitAcks).toHaveLength(1);
-    await runInDurableObject(tickets.getByName(confirmed.data.orderId), (_t: KitchenTicket, state) => expect(ticketRows(state)).toBe(1));
+    await runInDurableObject(tickets.getByName(confirmed.data.orderId), (_t: KitchenTicket, state) =>
+      expect(ticketRows(state)).toBe(1),
+    );
   });
 
   it("moves through start preparing, pizza baked and quality checked, publishing each step", async () => {
     const { data } = orderConfirmed();
     await deliver(orderConfirmed(data.orderId));
-    for (const [step, status] of [["start-preparing", "preparing"], ["pizza-baked", "baked"], ["quality-checked", "quality-checked"]] as const) {
+    for (const [step, status] of [
+      ["start-preparing", "preparing"],
+      ["pizza-baked", "baked"],
+      ["quality-checked", "quality-checked"],
+    ] as const) {
       const res = await staff(data.orderId, step);
       expect(res.status, step).toBe(202);
       expect(await res.json()).toMatchObject({ status });
@@ -68,8 +89,13 @@ describe("the kitchen", () => {
     await deliver(orderConfirmed(data.orderId));
     const early = await staff(data.orderId, "pizza-baked");
     expect(early.status).toBe(409);
-    expect(await early.json()).toMatchObject({ error: "conflict", message: "The ticket is waiting; it must be preparing first." });
-    expect((await staff(data.orderId, "start-preparing", { id: "alice", role: "customer" })).status).toBe(403);
+    expect(await early.json()).toMatchObject({
+      error: "conflict",
+      message: "The ticket is waiting; it must be preparing first.",
+    });
+    expect((await staff(data.orderId, "start-preparing", { id: "alice", role: "customer" })).status).toBe(
+      403,
+    );
     expect((await staff(crypto.randomUUID(), "start-preparing")).status).toBe(404);
 
     await deliver(orderCancelled(data.orderId));

@@ -18,7 +18,11 @@ import { queueConsumer } from "../support/queue-batch";
  */
 const accounts = env.LOYALTY_ACCOUNTS;
 
-function orderCompleted(customerId: string, total: { amount: number; currency: string }, orderId: string = crypto.randomUUID()) {
+function orderCompleted(
+  customerId: string,
+  total: { amount: number; currency: string },
+  orderId: string = crypto.randomUUID(),
+) {
   return createEvent(
     "com.plantbasedpizza.order.completed.v1",
     { orderId, customerId, fulfilment: "collection", total, completedAt: new Date().toISOString() },
@@ -30,7 +34,8 @@ const { deliver, deliverBatch } = queueConsumer(worker, "loyalty-inbox");
 
 const myLoyalty = (as: { id: string; role: Role }) =>
   loyaltyApi.fetch(new Request("https://pizza.test/loyalty/me"), { ...env, principal: as });
-const balanceOf = async (customerId: string) => (await myLoyalty({ id: customerId, role: "customer" })).json<LoyaltyBalance & { customerId: string }>();
+const balanceOf = async (customerId: string) =>
+  (await myLoyalty({ id: customerId, role: "customer" })).json<LoyaltyBalance & { customerId: string }>();
 
 describe("loyalty points", () => {
   it("awards one point per whole pound of a completed order, rounding down", async () => {
@@ -90,13 +95,21 @@ describe("loyalty points", () => {
     const orderId = crypto.randomUUID();
     const submitted = createEvent(
       "com.plantbasedpizza.order.submitted.v1",
-      { orderId, customerId: "ezra", fulfilment: "collection", total: { amount: 5000, currency: "GBP" }, submittedAt: new Date().toISOString() },
+      {
+        orderId,
+        customerId: "ezra",
+        fulfilment: "collection",
+        total: { amount: 5000, currency: "GBP" },
+        submittedAt: new Date().toISOString(),
+      },
       { traceparent: startTrace(), causationid: "test", subject: orderId },
     );
     const result = await deliver(submitted);
     expect(result.explicitAcks).toHaveLength(1);
     const letters = await waitFor("the dead letter", async () => {
-      const found = ((await tapped("loyalty-inbox-dlq")) as DeadLetter[]).filter((l) => (l.body as { id?: unknown }).id === submitted.id);
+      const found = ((await tapped("loyalty-inbox-dlq")) as DeadLetter[]).filter(
+        (l) => (l.body as { id?: unknown }).id === submitted.id,
+      );
       return found.length > 0 ? found : undefined;
     });
     expect(letters).toEqual([

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { evolve, orderDecider, paymentDeadline, placed, type OrderState, type PlacedOrder } from "../../durable-objects/orders/order-decider";
+import {
+  evolve,
+  orderDecider,
+  paymentDeadline,
+  placed,
+  type OrderState,
+  type PlacedOrder,
+} from "../../durable-objects/orders/order-decider";
 import type { NewEvent } from "../../shared/events/envelope";
 import type { EventData, EventType } from "../../shared/events/registry";
 import { deciderSpec } from "../support/decider-spec";
@@ -37,9 +44,20 @@ const e = <T extends EventType>(type: T, data: EventData<T>) => ({ type, data })
 
 // The order's own events.
 const submitted = (order = collection) =>
-  e("com.plantbasedpizza.order.submitted.v1", { orderId, customerId, fulfilment: order.fulfilment, total: order.total, submittedAt: at });
+  e("com.plantbasedpizza.order.submitted.v1", {
+    orderId,
+    customerId,
+    fulfilment: order.fulfilment,
+    total: order.total,
+    submittedAt: at,
+  });
 const takePayment = (order = collection) =>
-  e("com.plantbasedpizza.payments.take-payment.v1", { orderId, customerId, amount: order.total, cardToken: "tok_visa" });
+  e("com.plantbasedpizza.payments.take-payment.v1", {
+    orderId,
+    customerId,
+    amount: order.total,
+    cardToken: "tok_visa",
+  });
 const confirmed = (order = collection) =>
   e("com.plantbasedpizza.order.confirmed.v1", {
     orderId,
@@ -51,28 +69,69 @@ const confirmed = (order = collection) =>
     total: order.total,
     confirmedAt: at,
   });
-const cancelled = (reason: string, cancelledAt = at) => e("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId, reason, cancelledAt });
-const refundPayment = (reason: string) => e("com.plantbasedpizza.payments.refund-payment.v1", { orderId, reason });
+const cancelled = (reason: string, cancelledAt = at) =>
+  e("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId, reason, cancelledAt });
+const refundPayment = (reason: string) =>
+  e("com.plantbasedpizza.payments.refund-payment.v1", { orderId, reason });
 const completed = (order = collection) =>
-  e("com.plantbasedpizza.order.completed.v1", { orderId, customerId, fulfilment: order.fulfilment, total: order.total, completedAt: at });
+  e("com.plantbasedpizza.order.completed.v1", {
+    orderId,
+    customerId,
+    fulfilment: order.fulfilment,
+    total: order.total,
+    completedAt: at,
+  });
 
 // Other contexts' news about it.
-const paymentTaken = e("com.plantbasedpizza.payment.taken.v1", { orderId, paymentId: "p-1", amount: gbp(2300), takenAt: at });
-const paymentFailed = e("com.plantbasedpizza.payment.failed.v1", { orderId, paymentId: "p-1", reason: "card declined", failedAt: at });
-const paymentRefunded = e("com.plantbasedpizza.payment.refunded.v1", { orderId, paymentId: "p-1", amount: gbp(2300), reason: "r", refundedAt: at });
+const paymentTaken = e("com.plantbasedpizza.payment.taken.v1", {
+  orderId,
+  paymentId: "p-1",
+  amount: gbp(2300),
+  takenAt: at,
+});
+const paymentFailed = e("com.plantbasedpizza.payment.failed.v1", {
+  orderId,
+  paymentId: "p-1",
+  reason: "card declined",
+  failedAt: at,
+});
+const paymentRefunded = e("com.plantbasedpizza.payment.refunded.v1", {
+  orderId,
+  paymentId: "p-1",
+  amount: gbp(2300),
+  reason: "r",
+  refundedAt: at,
+});
 const ticketId = "ticket-1";
-const preparationStarted = e("com.plantbasedpizza.kitchen.preparation-started.v1", { orderId, ticketId, startedAt: at });
+const preparationStarted = e("com.plantbasedpizza.kitchen.preparation-started.v1", {
+  orderId,
+  ticketId,
+  startedAt: at,
+});
 const pizzaBaked = e("com.plantbasedpizza.kitchen.pizza-baked.v1", { orderId, ticketId, bakedAt: at });
-const qualityChecked = e("com.plantbasedpizza.kitchen.quality-checked.v1", { orderId, ticketId, checkedAt: at });
+const qualityChecked = e("com.plantbasedpizza.kitchen.quality-checked.v1", {
+  orderId,
+  ticketId,
+  checkedAt: at,
+});
 const readyForCollection = e("com.plantbasedpizza.order.ready-for-collection.v1", { orderId, customerId });
-const collectedAtCounter = e("com.plantbasedpizza.collection.order-collected.v1", { orderId, collectedAt: at });
-const delivered = e("com.plantbasedpizza.delivery.order-delivered.v1", { orderId, deliveryId: "d-1", driverId: "dan", deliveredAt: at });
+const collectedAtCounter = e("com.plantbasedpizza.collection.order-collected.v1", {
+  orderId,
+  collectedAt: at,
+});
+const delivered = e("com.plantbasedpizza.delivery.order-delivered.v1", {
+  orderId,
+  deliveryId: "d-1",
+  driverId: "dan",
+  deliveredAt: at,
+});
 
 // Commands.
 const submit = { type: "submit", cardToken: "tok_visa", at } as const;
 const cancelBy = (customer: string) => ({ type: "cancel", customerId: customer, at }) as const;
 const react = (news: NewEvent) => ({ type: "react", to: news, at }) as const;
-const paymentDeadlineAt = (time: number) => ({ type: "payment-deadline", at: new Date(time).toISOString() }) as const;
+const paymentDeadlineAt = (time: number) =>
+  ({ type: "payment-deadline", at: new Date(time).toISOString() }) as const;
 
 const paid = [submitted(), takePayment(), paymentTaken, confirmed()] as const;
 const stateAfter = (initial: OrderState, ...events: NewEvent[]) => events.reduce(evolve, initial);
@@ -89,11 +148,17 @@ describe("submitting", () => {
 
 describe("payment", () => {
   it("confirms the order when its payment is taken, carrying the items, fee and total (state transfer)", () => {
-    spec.given(aDeliveryOrder, submitted(delivery), takePayment(delivery)).when(react(paymentTaken)).then(confirmed(delivery));
+    spec
+      .given(aDeliveryOrder, submitted(delivery), takePayment(delivery))
+      .when(react(paymentTaken))
+      .then(confirmed(delivery));
   });
 
   it("confirms an order once, however often its payment is reported", () => {
-    spec.given(aCollectionOrder, ...paid).when(react(paymentTaken)).then();
+    spec
+      .given(aCollectionOrder, ...paid)
+      .when(react(paymentTaken))
+      .then();
   });
 
   it("cancels the order with the payment's reason when the card is declined", () => {
@@ -119,16 +184,28 @@ describe("payment", () => {
 
 describe("the payment deadline", () => {
   it("does nothing before the deadline", () => {
-    spec.given(aCollectionOrder, submitted(), takePayment()).when(paymentDeadlineAt(DEADLINE - 1)).then();
+    spec
+      .given(aCollectionOrder, submitted(), takePayment())
+      .when(paymentDeadlineAt(DEADLINE - 1))
+      .then();
   });
 
   it("cancels an order still waiting for its payment at the deadline", () => {
-    spec.given(aCollectionOrder, submitted(), takePayment()).when(paymentDeadlineAt(DEADLINE)).then(cancelled("payment timed out", new Date(DEADLINE).toISOString()));
+    spec
+      .given(aCollectionOrder, submitted(), takePayment())
+      .when(paymentDeadlineAt(DEADLINE))
+      .then(cancelled("payment timed out", new Date(DEADLINE).toISOString()));
   });
 
   it("leaves a paid or failed order alone, and stops waking it", () => {
-    spec.given(aCollectionOrder, ...paid).when(paymentDeadlineAt(DEADLINE + 1)).then();
-    spec.given(aCollectionOrder, submitted(), takePayment(), paymentFailed).when(paymentDeadlineAt(DEADLINE + 1)).then();
+    spec
+      .given(aCollectionOrder, ...paid)
+      .when(paymentDeadlineAt(DEADLINE + 1))
+      .then();
+    spec
+      .given(aCollectionOrder, submitted(), takePayment(), paymentFailed)
+      .when(paymentDeadlineAt(DEADLINE + 1))
+      .then();
     expect(paymentDeadline(stateAfter(aCollectionOrder, submitted(), takePayment()))).toBe(DEADLINE);
     expect(paymentDeadline(stateAfter(aCollectionOrder, ...paid))).toBeUndefined();
   });
@@ -136,7 +213,10 @@ describe("the payment deadline", () => {
 
 describe("the customer cancelling", () => {
   it("cancels an order not yet paid, with nothing to refund", () => {
-    spec.given(aCollectionOrder, submitted(), takePayment()).when(cancelBy(customerId)).then(cancelled("cancelled by the customer"));
+    spec
+      .given(aCollectionOrder, submitted(), takePayment())
+      .when(cancelBy(customerId))
+      .then(cancelled("cancelled by the customer"));
   });
 
   it("cancels a confirmed order and refunds its payment", () => {
@@ -147,46 +227,91 @@ describe("the customer cancelling", () => {
   });
 
   it("is refused once the kitchen has started preparing", () => {
-    spec.given(aCollectionOrder, ...paid, preparationStarted).when(cancelBy(customerId)).thenRejected(409, /preparing: it can no longer be cancelled/);
+    spec
+      .given(aCollectionOrder, ...paid, preparationStarted)
+      .when(cancelBy(customerId))
+      .thenRejected(409, /preparing: it can no longer be cancelled/);
   });
 
   it("is a repeat with nothing new for an order already cancelled", () => {
-    spec.given(aCollectionOrder, submitted(), takePayment(), cancelled("cancelled by the customer")).when(cancelBy(customerId)).then();
+    spec
+      .given(aCollectionOrder, submitted(), takePayment(), cancelled("cancelled by the customer"))
+      .when(cancelBy(customerId))
+      .then();
   });
 
   it("does not let another customer learn the order exists", () => {
-    spec.given(aCollectionOrder, ...paid).when(cancelBy("mallory")).thenRejected(404, "No such order for this customer.");
+    spec
+      .given(aCollectionOrder, ...paid)
+      .when(cancelBy("mallory"))
+      .thenRejected(404, "No such order for this customer.");
   });
 });
 
 describe("the kitchen, the counter and the driver", () => {
   it("sends a quality-checked collection order to the counter", () => {
-    spec.given(aCollectionOrder, ...paid, preparationStarted, pizzaBaked).when(react(qualityChecked)).then(readyForCollection);
+    spec
+      .given(aCollectionOrder, ...paid, preparationStarted, pizzaBaked)
+      .when(react(qualityChecked))
+      .then(readyForCollection);
   });
 
   it("sends a quality-checked delivery order to delivery, with the address id only", () => {
     spec
-      .given(aDeliveryOrder, submitted(delivery), takePayment(delivery), paymentTaken, confirmed(delivery), preparationStarted, pizzaBaked)
+      .given(
+        aDeliveryOrder,
+        submitted(delivery),
+        takePayment(delivery),
+        paymentTaken,
+        confirmed(delivery),
+        preparationStarted,
+        pizzaBaked,
+      )
       .when(react(qualityChecked))
-      .then(e("com.plantbasedpizza.order.ready-for-delivery.v1", { orderId, customerId, deliveryAddressId: "address-7" }));
+      .then(
+        e("com.plantbasedpizza.order.ready-for-delivery.v1", {
+          orderId,
+          customerId,
+          deliveryAddressId: "address-7",
+        }),
+      );
   });
 
   it("sends an order out of the kitchen once, even if the check is reported again", () => {
-    spec.given(aCollectionOrder, ...paid, preparationStarted, pizzaBaked, qualityChecked, readyForCollection).when(react(qualityChecked)).then();
+    spec
+      .given(aCollectionOrder, ...paid, preparationStarted, pizzaBaked, qualityChecked, readyForCollection)
+      .when(react(qualityChecked))
+      .then();
   });
 
   it("completes the order when the customer collects it, or the driver delivers it, once", () => {
     const ready = [...paid, preparationStarted, pizzaBaked, qualityChecked, readyForCollection];
-    spec.given(aCollectionOrder, ...ready).when(react(collectedAtCounter)).then(completed());
-    spec.given(aCollectionOrder, ...ready, completed()).when(react(collectedAtCounter)).then();
-    spec.given(aDeliveryOrder, submitted(delivery), takePayment(delivery), cancelled("x")).when(react(delivered)).then();
+    spec
+      .given(aCollectionOrder, ...ready)
+      .when(react(collectedAtCounter))
+      .then(completed());
+    spec
+      .given(aCollectionOrder, ...ready, completed())
+      .when(react(collectedAtCounter))
+      .then();
+    spec
+      .given(aDeliveryOrder, submitted(delivery), takePayment(delivery), cancelled("x"))
+      .when(react(delivered))
+      .then();
   });
 
   it("never moves an order backwards, whatever order the kitchen's events arrive in", () => {
     const kitchen = [preparationStarted, pizzaBaked, qualityChecked];
-    const orders = kitchen.flatMap((a) => kitchen.filter((b) => b !== a).flatMap((b) => kitchen.filter((c) => c !== a && c !== b).map((c) => [a, b, c])));
+    const orders = kitchen.flatMap((a) =>
+      kitchen
+        .filter((b) => b !== a)
+        .flatMap((b) => kitchen.filter((c) => c !== a && c !== b).map((c) => [a, b, c])),
+    );
     expect(orders).toHaveLength(6);
-    for (const arrival of orders) expect(stateAfter(aCollectionOrder, ...paid, ...arrival).status).toBe("quality-checked");
-    expect(stateAfter(aCollectionOrder, ...paid, cancelled("x"), preparationStarted).status).toBe("cancelled");
+    for (const arrival of orders)
+      expect(stateAfter(aCollectionOrder, ...paid, ...arrival).status).toBe("quality-checked");
+    expect(stateAfter(aCollectionOrder, ...paid, cancelled("x"), preparationStarted).status).toBe(
+      "cancelled",
+    );
   });
 });

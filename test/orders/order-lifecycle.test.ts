@@ -16,7 +16,13 @@ async function submitted(overrides: Parameters<typeof submitCommand>[1] = {}) {
   const order = orders.getByName(orderId);
   await order.submit(submitCommand(orderId, overrides));
   const apply = <T extends EventType>(type: T, data: Omit<EventData<T>, "orderId">) =>
-    order.applyEvent(createEvent(type, { orderId, ...data } as EventData<T>, { traceparent: startTrace(), causationid: "test", subject: orderId }) as never);
+    order.applyEvent(
+      createEvent(type, { orderId, ...data } as EventData<T>, {
+        traceparent: startTrace(),
+        causationid: "test",
+        subject: orderId,
+      }) as never,
+    );
   const view = async () => (await order.view("alice"))!;
   const statuses = async () => (await view()).history.map((h) => h.status);
   const applied = async () => (await order.appliedEvents("alice"))!.map((e) => e.type);
@@ -34,12 +40,19 @@ describe("payment", () => {
     expect(await o.statuses()).toEqual(["submitted", "confirmed"]);
     expect((await o.view()).payment.status).toBe("taken");
     const events = (await o.order.appliedEvents("alice"))!;
-    expect(events.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v1")?.data).toMatchObject({ items: [{ recipeId: "funghi", quantity: 1 }], total: money });
+    expect(events.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v1")?.data).toMatchObject({
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      total: money,
+    });
   });
 
   it("cancels the order with the reason when the payment fails", async () => {
     const o = await submitted();
-    await o.apply("com.plantbasedpizza.payment.failed.v1", { paymentId: "p-1", reason: "card declined", failedAt: now() });
+    await o.apply("com.plantbasedpizza.payment.failed.v1", {
+      paymentId: "p-1",
+      reason: "card declined",
+      failedAt: now(),
+    });
     const view = await o.view();
     expect(view.status).toBe("cancelled");
     expect(view.cancellation).toEqual({ reason: "payment failed: card declined" });
@@ -54,7 +67,12 @@ describe("payment", () => {
     const view = await o.view();
     expect(view.status).toBe("cancelled");
     expect(view.payment.status).toBe("refund-requested");
-    await o.apply("com.plantbasedpizza.payment.refunded.v1", { paymentId: "p-1", amount: money, reason: "late", refundedAt: now() });
+    await o.apply("com.plantbasedpizza.payment.refunded.v1", {
+      paymentId: "p-1",
+      amount: money,
+      reason: "late",
+      refundedAt: now(),
+    });
     expect((await o.view()).payment.status).toBe("refunded");
   });
 
@@ -72,7 +90,10 @@ describe("payment", () => {
 describe("cancelling", () => {
   it("lets the customer cancel before payment, and after it with a refund", async () => {
     const unpaid = await submitted();
-    expect(await unpaid.order.cancel("alice")).toEqual({ ok: true, state: { orderId: unpaid.orderId, status: "cancelled" } });
+    expect(await unpaid.order.cancel("alice")).toEqual({
+      ok: true,
+      state: { orderId: unpaid.orderId, status: "cancelled" },
+    });
     expect((await unpaid.view()).payment.status).toBe("pending");
 
     const confirmed = await submitted();
@@ -90,7 +111,11 @@ describe("cancelling", () => {
     const o = await submitted();
     await o.apply("com.plantbasedpizza.payment.taken.v1", paid);
     await o.apply("com.plantbasedpizza.kitchen.preparation-started.v1", { ticketId: "t", startedAt: now() });
-    expect(await o.order.cancel("alice")).toEqual({ ok: false, status: 409, reason: expect.stringMatching(/preparing/) });
+    expect(await o.order.cancel("alice")).toEqual({
+      ok: false,
+      status: 409,
+      reason: expect.stringMatching(/preparing/),
+    });
     expect(await o.order.cancel("mallory")).toMatchObject({ ok: false, status: 404 });
     expect((await o.view()).status).toBe("preparing");
   });
@@ -117,7 +142,15 @@ describe("after the kitchen", () => {
     const o = await submitted();
     await cook(o);
     await o.apply("com.plantbasedpizza.collection.order-collected.v1", { collectedAt: now() });
-    expect(await o.statuses()).toEqual(["submitted", "confirmed", "preparing", "baking", "quality-checked", "ready-for-collection", "completed"]);
+    expect(await o.statuses()).toEqual([
+      "submitted",
+      "confirmed",
+      "preparing",
+      "baking",
+      "quality-checked",
+      "ready-for-collection",
+      "completed",
+    ]);
   });
 
   it("sends a delivery order out with the driver, and completes it when delivered", async () => {
@@ -126,10 +159,23 @@ describe("after the kitchen", () => {
     expect(await o.applied()).toContain("com.plantbasedpizza.order.ready-for-delivery.v1");
     const driver = { deliveryId: "d", driverId: "driver-1" };
     await o.apply("com.plantbasedpizza.delivery.driver-assigned.v1", { ...driver, assignedAt: now() });
-    await o.apply("com.plantbasedpizza.delivery.order-collected-by-driver.v1", { ...driver, collectedAt: now() });
+    await o.apply("com.plantbasedpizza.delivery.order-collected-by-driver.v1", {
+      ...driver,
+      collectedAt: now(),
+    });
     await o.apply("com.plantbasedpizza.delivery.order-delivered.v1", { ...driver, deliveredAt: now() });
-    expect(await o.statuses()).toEqual(["submitted", "confirmed", "preparing", "baking", "quality-checked", "out-for-delivery", "completed"]);
-    const completed = (await o.order.appliedEvents("alice"))!.find((e) => e.type === "com.plantbasedpizza.order.completed.v1");
+    expect(await o.statuses()).toEqual([
+      "submitted",
+      "confirmed",
+      "preparing",
+      "baking",
+      "quality-checked",
+      "out-for-delivery",
+      "completed",
+    ]);
+    const completed = (await o.order.appliedEvents("alice"))!.find(
+      (e) => e.type === "com.plantbasedpizza.order.completed.v1",
+    );
     expect(completed?.data).toMatchObject({ customerId: "alice", total: money });
   });
 

@@ -29,11 +29,18 @@ async function placeOrder(): Promise<string> {
 const paymentTaken = (orderId: string) =>
   createEvent(
     "com.plantbasedpizza.payment.taken.v1",
-    { orderId, paymentId: `payment-${orderId}`, amount: { amount: 1150, currency: "GBP" }, takenAt: new Date().toISOString() },
+    {
+      orderId,
+      paymentId: `payment-${orderId}`,
+      amount: { amount: 1150, currency: "GBP" },
+      takenAt: new Date().toISOString(),
+    },
     { traceparent: startTrace(), causationid: "test", subject: orderId },
   );
 
-const preparationStarted = (orderId: string): PizzaEvent<"com.plantbasedpizza.kitchen.preparation-started.v1"> =>
+const preparationStarted = (
+  orderId: string,
+): PizzaEvent<"com.plantbasedpizza.kitchen.preparation-started.v1"> =>
   createEvent(
     "com.plantbasedpizza.kitchen.preparation-started.v1",
     { orderId, ticketId: `ticket-${orderId}`, startedAt: new Date().toISOString() },
@@ -42,7 +49,11 @@ const preparationStarted = (orderId: string): PizzaEvent<"com.plantbasedpizza.ki
 
 async function deadLetters(): Promise<{ messageId: string; reason: string; queue: string; body: unknown }[]> {
   const operator = await mintToken(env.JWT_SECRET, "op", "operator");
-  const res = await exports.default.fetch(new Request("https://pizza.test/ops/dead-letters?queue=orders-inbox-dlq", { headers: { Authorization: `Bearer ${operator}` } }));
+  const res = await exports.default.fetch(
+    new Request("https://pizza.test/ops/dead-letters?queue=orders-inbox-dlq", {
+      headers: { Authorization: `Bearer ${operator}` },
+    }),
+  );
   return (await res.json<{ deadLetters: [] }>()).deadLetters;
 }
 
@@ -63,7 +74,11 @@ describe("the orders projection", () => {
     const again = await deliver(event, 2);
     expect(again.explicitAcks).toHaveLength(1);
     expect(await orders.getByName(orderId).appliedEvents("alice")).toEqual(before);
-    expect((await orders.getByName(orderId).view("alice"))?.history.map((h) => h.status)).toEqual(["submitted", "confirmed", "preparing"]);
+    expect((await orders.getByName(orderId).view("alice"))?.history.map((h) => h.status)).toEqual([
+      "submitted",
+      "confirmed",
+      "preparing",
+    ]);
   });
 
   it("dead-letters a malformed event at once, with the reason, without failing the batch", async () => {
@@ -78,13 +93,20 @@ describe("the orders projection", () => {
     expect(result.retryMessages).toEqual([]);
 
     const letters = await waitFor("two dead letters", async () => {
-      const found = (await deadLetters()).filter((l) => l.body === "not even an object" || (l.body as { data?: unknown })?.data === malformed.data || JSON.stringify(l.body) === JSON.stringify(malformed));
+      const found = (await deadLetters()).filter(
+        (l) =>
+          l.body === "not even an object" ||
+          (l.body as { data?: unknown })?.data === malformed.data ||
+          JSON.stringify(l.body) === JSON.stringify(malformed),
+      );
       return found.length === 2 ? found : undefined;
     });
-    expect(letters.map((l) => l.reason).sort()).toEqual([
-      expect.stringMatching(/^invalid data: data\.ticketId/),
-      expect.stringMatching(/^invalid envelope/),
-    ].sort());
+    expect(letters.map((l) => l.reason).sort()).toEqual(
+      [
+        expect.stringMatching(/^invalid data: data\.ticketId/),
+        expect.stringMatching(/^invalid envelope/),
+      ].sort(),
+    );
     expect(letters.every((l) => l.queue === "orders-inbox")).toBe(true);
   });
 

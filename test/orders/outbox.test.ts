@@ -9,7 +9,8 @@ import { submitCommand } from "./submit-command";
 
 /** The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue. */
 const orders = env.ORDERS;
-const outboxRows = (state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+const outboxRows = (state: DurableObjectState) =>
+  state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
 
 describe("the order's outbox", () => {
   it("writes the order and its events together, then publishes and empties", async () => {
@@ -32,7 +33,13 @@ describe("the order's outbox", () => {
     await runInDurableObject(stub, async (_instance: Order, state) => {
       const event = createEvent(
         "com.plantbasedpizza.order.submitted.v1",
-        { orderId, customerId: "alice", fulfilment: "collection", total: { amount: 1000, currency: "GBP" }, submittedAt: new Date().toISOString() },
+        {
+          orderId,
+          customerId: "alice",
+          fulfilment: "collection",
+          total: { amount: 1000, currency: "GBP" },
+          submittedAt: new Date().toISOString(),
+        },
         { traceparent: startTrace(), causationid: "submit-order:crashed", subject: orderId },
       );
       state.storage.transactionSync(() => new Outbox(state.storage).add([event]));

@@ -7,7 +7,9 @@ export function submitCommand(orderId: string, overrides: Partial<SubmitOrder> =
     orderId,
     customerId: "alice",
     fulfilment: "collection",
-    lines: [{ recipeId: "funghi", name: "Funghi", quantity: 1, unitPrice: { amount: 1150, currency: "GBP" } }],
+    lines: [
+      { recipeId: "funghi", name: "Funghi", quantity: 1, unitPrice: { amount: 1150, currency: "GBP" } },
+    ],
     total: { amount: 1150, currency: "GBP" },
     cardToken: "tok_visa",
     fingerprint: "f",

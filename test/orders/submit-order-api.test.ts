@@ -8,8 +8,10 @@ import { startTrace } from "../../shared/events/trace";
 import { orderIdFor } from "../../workers/orders/submit-order";
 
 /** The orders thin API inside workerd, against the real Order Durable Object. */
-const api = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`https://pizza.test${path}`, init));
-const token = (sub: string, role: "customer" | "staff" | "operator" = "customer") => mintToken(env.JWT_SECRET, sub, role);
+const api = (path: string, init?: RequestInit) =>
+  exports.default.fetch(new Request(`https://pizza.test${path}`, init));
+const token = (sub: string, role: "customer" | "staff" | "operator" = "customer") =>
+  mintToken(env.JWT_SECRET, sub, role);
 const submit = async (bearer: string, body: unknown, headers: Record<string, string> = {}) =>
   api("/orders", {
     method: "POST",
@@ -22,7 +24,9 @@ describe("GET /menu", () => {
   it("lists plant-based recipes with prices in minor units", async () => {
     const res = await api("/menu");
     expect(res.status).toBe(200);
-    const { recipes } = await res.json<{ recipes: { recipeId: string; price: { amount: number; currency: string } }[] }>();
+    const { recipes } = await res.json<{
+      recipes: { recipeId: string; price: { amount: number; currency: string } }[];
+    }>();
     expect(recipes.length).toBeGreaterThan(3);
     for (const r of recipes) {
       expect(Number.isInteger(r.price.amount)).toBe(true);
@@ -37,8 +41,16 @@ describe("POST /orders", () => {
     const bad: [unknown, string, RegExp][] = [
       [{ fulfilment: "collection" }, "items", /expected array/i],
       [{ ...order, items: [{ recipeId: "margherita", quantity: 1.5 }] }, "items.0.quantity", /int/i],
-      [{ ...order, items: [{ recipeId: "margherita", quantity: 1, price: 1 }] }, "items.0", /unrecognized key/i],
-      [{ ...order, items: [{ recipeId: "calzone", quantity: 1 }] }, "items.0.recipeId", /unknown recipe 'calzone'/],
+      [
+        { ...order, items: [{ recipeId: "margherita", quantity: 1, price: 1 }] },
+        "items.0",
+        /unrecognized key/i,
+      ],
+      [
+        { ...order, items: [{ recipeId: "calzone", quantity: 1 }] },
+        "items.0.recipeId",
+        /unknown recipe 'calzone'/,
+      ],
       [{ ...order, deliveryAddressId: "addr-1" }, "deliveryAddressId", /only allowed for delivery/],
       [{ ...order, fulfilment: "delivery" }, "deliveryAddressId", /required for delivery/],
     ];
@@ -51,7 +63,11 @@ describe("POST /orders", () => {
     }
     const notJson = await submit(alice, "{");
     expect(notJson.status).toBe(400);
-    const wrongType = await api("/orders", { method: "POST", headers: { Authorization: `Bearer ${alice}`, "Content-Type": "text/plain" }, body: "hi" });
+    const wrongType = await api("/orders", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${alice}`, "Content-Type": "text/plain" },
+      body: "hi",
+    });
     expect(wrongType.status).toBe(415);
     const badKey = await submit(alice, order, { "Idempotency-Key": "has spaces" });
     expect(badKey.status).toBe(400);
@@ -73,12 +89,20 @@ describe("POST /orders", () => {
 
   it("prices the order from the menu and answers 202 with where to look", async () => {
     const bob = await token("bob");
-    const res = await submit(bob, { items: [{ recipeId: "diavola", quantity: 2 }, { recipeId: "funghi", quantity: 1 }], fulfilment: "collection" });
+    const res = await submit(bob, {
+      items: [
+        { recipeId: "diavola", quantity: 2 },
+        { recipeId: "funghi", quantity: 1 },
+      ],
+      fulfilment: "collection",
+    });
     expect(res.status).toBe(202);
     const { orderId, status } = await res.json<{ orderId: string; status: string }>();
     expect(status).toBe("submitted");
     expect(res.headers.get("Location")).toBe(`/orders/${orderId}`);
-    const view = await (await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${bob}` } })).json<{ total: unknown; status: string }>();
+    const view = await (
+      await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${bob}` } })
+    ).json<{ total: unknown; status: string }>();
     expect(view.total).toEqual({ amount: 2 * 1250 + 1150, currency: "GBP" });
     expect(view.status).toBe("submitted");
   });
@@ -94,7 +118,15 @@ describe("POST /orders", () => {
     expect(second.headers.get("Idempotent-Replayed")).toBe("true");
     expect(firstBody.orderId).toBe(await orderIdFor("carol", "k-1"));
     expect((await dans.json<{ orderId: string }>()).orderId).not.toBe(firstBody.orderId);
-    expect((await submit(carol, { ...order, items: [{ recipeId: "diavola", quantity: 3 }] }, { "Idempotency-Key": "k-1" })).status).toBe(422);
+    expect(
+      (
+        await submit(
+          carol,
+          { ...order, items: [{ recipeId: "diavola", quantity: 3 }] },
+          { "Idempotency-Key": "k-1" },
+        )
+      ).status,
+    ).toBe(422);
   });
 });
 
@@ -102,10 +134,21 @@ describe("delivery orders", () => {
   it("accept only one of the customer's own addresses, and add the delivery fee", async () => {
     const addresses = env.ADDRESS_BOOKS;
     await addresses.getByName("erin").addressAdded(
-      createEvent("com.plantbasedpizza.customer.address-added.v1", { ...registry["com.plantbasedpizza.customer.address-added.v1"].example, customerId: "erin", addressId: "address-erin" }, { traceparent: startTrace(), causationid: "t" }),
+      createEvent(
+        "com.plantbasedpizza.customer.address-added.v1",
+        {
+          ...registry["com.plantbasedpizza.customer.address-added.v1"].example,
+          customerId: "erin",
+          addressId: "address-erin",
+        },
+        { traceparent: startTrace(), causationid: "t" },
+      ),
     );
     const delivery = { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" };
-    const someoneElses = await submit(await token("mallory"), { ...delivery, deliveryAddressId: "address-erin" });
+    const someoneElses = await submit(await token("mallory"), {
+      ...delivery,
+      deliveryAddressId: "address-erin",
+    });
     expect(someoneElses.status).toBe(400);
     expect((await someoneElses.json<{ issues: { field: string; reason: string }[] }>()).issues).toEqual([
       { field: "deliveryAddressId", reason: expect.stringMatching(/^not one of your delivery addresses/) },
@@ -114,7 +157,9 @@ describe("delivery orders", () => {
     const own = await submit(erin, { ...delivery, deliveryAddressId: "address-erin" });
     expect(own.status).toBe(202);
     const { orderId } = await own.json<{ orderId: string }>();
-    const view = await (await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${erin}` } })).json<{ total: unknown; deliveryFee: unknown }>();
+    const view = await (
+      await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${erin}` } })
+    ).json<{ total: unknown; deliveryFee: unknown }>();
     expect(view.deliveryFee).toEqual({ amount: 300, currency: "GBP" });
     expect(view.total).toEqual({ amount: 1300, currency: "GBP" });
   });
@@ -124,7 +169,8 @@ describe("POST /orders/:orderId/cancel", () => {
   it("cancels the customer's own order and is 404 for anyone else's", async () => {
     const fay = await token("fay");
     const { orderId } = await (await submit(fay, order)).json<{ orderId: string }>();
-    const cancel = (t: string) => api(`/orders/${orderId}/cancel`, { method: "POST", headers: { Authorization: `Bearer ${t}` } });
+    const cancel = (t: string) =>
+      api(`/orders/${orderId}/cancel`, { method: "POST", headers: { Authorization: `Bearer ${t}` } });
     expect((await cancel(await token("mallory"))).status).toBe(404);
     const res = await cancel(fay);
     expect(res.status).toBe(202);
@@ -134,10 +180,16 @@ describe("POST /orders/:orderId/cancel", () => {
 
 describe("the gateway", () => {
   it("authenticates once and lets each context decide who may use it", async () => {
-    const get = async (path: string, t?: string) => api(path, t ? { headers: { Authorization: `Bearer ${t}` } } : {});
+    const get = async (path: string, t?: string) =>
+      api(path, t ? { headers: { Authorization: `Bearer ${t}` } } : {});
     expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000")).status).toBe(401);
-    expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("gil"))).status).toBe(403);
-    expect((await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("cook", "staff"))).status).toBe(404);
+    expect(
+      (await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("gil"))).status,
+    ).toBe(403);
+    expect(
+      (await get("/kitchen/tickets/00000000-0000-4000-8000-000000000000", await token("cook", "staff")))
+        .status,
+    ).toBe(404);
     expect((await get("/analytics/revenue", await token("gil"))).status).toBe(403);
     expect((await get("/analytics/revenue", await token("op", "operator"))).status).toBe(200);
     const loyalty = await get("/loyalty/me", await token("gil"));
@@ -163,7 +215,9 @@ describe("GET /orders/:orderId", () => {
 
 describe("GET /schemas/events", () => {
   it("serves each event's JSON Schema at the path its dataschema names", async () => {
-    const { events } = await (await api("/schemas/events")).json<{ events: { type: string; dataschema: string }[] }>();
+    const { events } = await (
+      await api("/schemas/events")
+    ).json<{ events: { type: string; dataschema: string }[] }>();
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
       const res = await api(new URL(e.dataschema).pathname);

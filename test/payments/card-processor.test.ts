@@ -23,7 +23,13 @@ describe("the simulated card processor", () => {
   });
 
   it("treats a slow-answer token outside 1..300 seconds as an ordinary card", () => {
-    for (const token of ["tok_answer_after_0s", "tok_answer_after_301s", "tok_answer_after_05s", "tok_answer_after_1000s", "tok_answer_after_s"]) {
+    for (const token of [
+      "tok_answer_after_0s",
+      "tok_answer_after_301s",
+      "tok_answer_after_05s",
+      "tok_answer_after_1000s",
+      "tok_answer_after_s",
+    ]) {
       expect(cardProcessorAnswer(token), token).toEqual({ outcome: "approved", afterMs: 500 });
     }
   });

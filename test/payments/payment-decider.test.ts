@@ -47,7 +47,10 @@ const take = (cardToken = "tok_visa", { id = "take-1", now = T0 } = {}): Payment
   id,
   now,
 });
-const refund = (reason = "cancelled by the customer", { id = "refund-1", now = T0 } = {}): PaymentCommand => ({
+const refund = (
+  reason = "cancelled by the customer",
+  { id = "refund-1", now = T0 } = {},
+): PaymentCommand => ({
   type: "refund-payment",
   data: { orderId, reason },
   traceparent: REFUND_TRACE,
@@ -58,31 +61,50 @@ const answerAt = (now: number): PaymentCommand => ({ type: "card-processor-answe
 
 // ---- Events -----------------------------------------------------------------------------------------
 
-const takeRequest = (id = "take-1"): TakeRequest => ({ customerId: "customer-42", amount, command: { traceparent: TAKE_TRACE, id } });
+const takeRequest = (id = "take-1"): TakeRequest => ({
+  customerId: "customer-42",
+  amount,
+  command: { traceparent: TAKE_TRACE, id },
+});
 const refundRequest = (reason = "cancelled by the customer", id = "refund-1"): RefundRequest => ({
   reason,
   command: { traceparent: REFUND_TRACE, id },
 });
 
-const requested = (card: CardRequest = { token: "tok_visa", answer: "approved", dueAt: T0 + PROCESSING_DELAY_MS }): PaymentEvent => ({
+const requested = (
+  card: CardRequest = { token: "tok_visa", answer: "approved", dueAt: T0 + PROCESSING_DELAY_MS },
+): PaymentEvent => ({
   type: "payment-requested",
   data: { paymentId, orderId, take: takeRequest(), card },
 });
-const declinedCard: CardRequest = { token: "tok_declined", answer: "declined", dueAt: T0 + PROCESSING_DELAY_MS };
+const declinedCard: CardRequest = {
+  token: "tok_declined",
+  answer: "declined",
+  dueAt: T0 + PROCESSING_DELAY_MS,
+};
 const silentCard: CardRequest = { token: "tok_no_answer", answer: "no-answer" };
-const refundRequested = (reason?: string, id?: string): PaymentEvent => ({ type: "refund-requested", data: { refund: refundRequest(reason, id) } });
+const refundRequested = (reason?: string, id?: string): PaymentEvent => ({
+  type: "refund-requested",
+  data: { refund: refundRequest(reason, id) },
+});
 const cancelledBeforeTake = (reason?: string): PaymentEvent => ({
   type: "cancelled-before-take",
   data: { paymentId, orderId, refund: refundRequest(reason) },
 });
-const takeNotedAfterCancel = (id?: string): PaymentEvent => ({ type: "take-noted-after-cancel", data: { take: takeRequest(id) } });
+const takeNotedAfterCancel = (id?: string): PaymentEvent => ({
+  type: "take-noted-after-cancel",
+  data: { take: takeRequest(id) },
+});
 const takeIgnored = (status: PaymentState["status"], commandId = "take-2"): PaymentEvent => ({
   type: "take-ignored",
   data: { orderId, commandId, status: status as Exclude<PaymentState["status"], "none"> },
 });
 
 const ANSWERED = T0 + PROCESSING_DELAY_MS;
-const taken = (at = ANSWERED): PublishedPaymentEvent => ({ type: PAYMENT_TAKEN, data: { orderId, paymentId, amount, takenAt: iso(at) } });
+const taken = (at = ANSWERED): PublishedPaymentEvent => ({
+  type: PAYMENT_TAKEN,
+  data: { orderId, paymentId, amount, takenAt: iso(at) },
+});
 const failed = (at = ANSWERED): PublishedPaymentEvent => ({
   type: PAYMENT_FAILED,
   data: { orderId, paymentId, reason: "card declined", failedAt: iso(at) },
@@ -108,7 +130,10 @@ describe("taking a payment", () => {
     spec.given(none).when(take("tok_declined")).then(requested(declinedCard));
     const { state } = spec.given(none).when(take("tok_no_answer")).then(requested(silentCard));
     expect(answerDueAt(state)).toBeUndefined();
-    spec.given(none).when(take("tok_answer_after_120s")).then(requested({ token: "tok_answer_after_120s", answer: "approved", dueAt: T0 + 120_000 }));
+    spec
+      .given(none)
+      .when(take("tok_answer_after_120s"))
+      .then(requested({ token: "tok_answer_after_120s", answer: "approved", dueAt: T0 + 120_000 }));
   });
 
   it("is taken when the approval is due, naming the take-payment command as the cause", () => {
@@ -119,26 +144,44 @@ describe("taking a payment", () => {
   });
 
   it("fails with the reason when the decline is due, naming the take-payment command as the cause", () => {
-    const { state } = spec.given(none, requested(declinedCard)).when(answerAt(ANSWERED + 1_000)).then(failed(ANSWERED + 1_000));
+    const { state } = spec
+      .given(none, requested(declinedCard))
+      .when(answerAt(ANSWERED + 1_000))
+      .then(failed(ANSWERED + 1_000));
     expect(state.status).toBe("failed");
     expect(answerDueAt(state)).toBeUndefined();
     expect(causationOf(failed(), state)).toEqual(byTake);
   });
 
   it("hears nothing from the processor before its answer is due", () => {
-    spec.given(none, requested()).when(answerAt(ANSWERED - 1)).then();
+    spec
+      .given(none, requested())
+      .when(answerAt(ANSWERED - 1))
+      .then();
     spec.given(none, requested(declinedCard)).when(answerAt(T0)).then();
-    spec.given(none, requested({ token: "tok_answer_after_120s", answer: "approved", dueAt: T0 + 120_000 })).when(answerAt(T0 + 110_000)).then();
+    spec
+      .given(none, requested({ token: "tok_answer_after_120s", answer: "approved", dueAt: T0 + 120_000 }))
+      .when(answerAt(T0 + 110_000))
+      .then();
   });
 
   it("hears nothing, ever, from a processor that never answers (the order's deadline ends it)", () => {
-    spec.given(none, requested(silentCard)).when(answerAt(T0 + 86_400_000)).then();
+    spec
+      .given(none, requested(silentCard))
+      .when(answerAt(T0 + 86_400_000))
+      .then();
   });
 
   it("hears nothing when there is no pending payment to answer for", () => {
     spec.given(none).when(answerAt(T0)).then();
-    spec.given(none, requested(), taken()).when(answerAt(ANSWERED + 1)).then();
-    spec.given(none, requested(declinedCard), failed()).when(answerAt(ANSWERED + 1)).then();
+    spec
+      .given(none, requested(), taken())
+      .when(answerAt(ANSWERED + 1))
+      .then();
+    spec
+      .given(none, requested(declinedCard), failed())
+      .when(answerAt(ANSWERED + 1))
+      .then();
     spec.given(none, cancelledBeforeTake(), takeNotedAfterCancel()).when(answerAt(ANSWERED)).then();
   });
 });
@@ -169,14 +212,23 @@ describe("refunding a payment", () => {
     const { state } = spec
       .given(none, requested(), taken())
       .when(refund("the customer changed their mind", { now: T0 + 60_000 }))
-      .then(refundRequested("the customer changed their mind"), refunded(T0 + 60_000, "the customer changed their mind"));
-    expect(state).toMatchObject({ status: "refunded", refund: { reason: "the customer changed their mind" } });
+      .then(
+        refundRequested("the customer changed their mind"),
+        refunded(T0 + 60_000, "the customer changed their mind"),
+      );
+    expect(state).toMatchObject({
+      status: "refunded",
+      refund: { reason: "the customer changed their mind" },
+    });
     expect(causationOf(taken(), state)).toEqual(byTake);
     expect(causationOf(refunded(T0 + 60_000), state)).toEqual(byRefund());
   });
 
   it("while pending: remembers the refund and publishes nothing yet", () => {
-    const { state } = spec.given(none, requested()).when(refund("payment timed out")).then(refundRequested("payment timed out"));
+    const { state } = spec
+      .given(none, requested())
+      .when(refund("payment timed out"))
+      .then(refundRequested("payment timed out"));
     expect(state).toMatchObject({ status: "pending", refund: { reason: "payment timed out" } });
     expect(answerDueAt(state)).toBe(ANSWERED);
   });
@@ -193,12 +245,18 @@ describe("refunding a payment", () => {
   });
 
   it("while pending, then declined: failed, nothing to give back (the refund stays on record)", () => {
-    const { state } = spec.given(none, requested(declinedCard), refundRequested()).when(answerAt(ANSWERED)).then(failed());
+    const { state } = spec
+      .given(none, requested(declinedCard), refundRequested())
+      .when(answerAt(ANSWERED))
+      .then(failed());
     expect(state).toMatchObject({ status: "failed", refund: refundRequest() });
   });
 
   it("while pending, asked twice: the first refund is the one kept", () => {
-    spec.given(none, requested(), refundRequested("payment timed out")).when(refund("cancelled by the customer", { id: "refund-2" })).then();
+    spec
+      .given(none, requested(), refundRequested("payment timed out"))
+      .when(refund("cancelled by the customer", { id: "refund-2" }))
+      .then();
   });
 
   it("after a decline: nothing was taken, nothing to give back", () => {
@@ -206,20 +264,35 @@ describe("refunding a payment", () => {
   });
 
   it("after it was refunded: nothing is given back twice", () => {
-    spec.given(none, requested(), taken(), refundRequested(), refunded(ANSWERED)).when(refund("again", { id: "refund-2" })).then();
+    spec
+      .given(none, requested(), taken(), refundRequested(), refunded(ANSWERED))
+      .when(refund("again", { id: "refund-2" }))
+      .then();
   });
 
   it("before the take-payment command (the refund overtook it): cancelled, with nothing published", () => {
     const { state } = spec.given(none).when(refund()).then(cancelledBeforeTake());
     expect(state).toEqual({ status: "cancelled", paymentId, orderId, refund: refundRequest() });
-    spec.given(none, cancelledBeforeTake()).when(refund("again", { id: "refund-2" })).then();
+    spec
+      .given(none, cancelledBeforeTake())
+      .when(refund("again", { id: "refund-2" }))
+      .then();
   });
 });
 
 describe("a take-payment command overtaken by its refund", () => {
   it("charges nothing: the take's amount, customer and trace are kept for the record, no answer is awaited", () => {
-    const { state } = spec.given(none, cancelledBeforeTake()).when(take("tok_visa")).then(takeNotedAfterCancel());
-    expect(state).toEqual({ status: "cancelled", paymentId, orderId, refund: refundRequest(), take: takeRequest() });
+    const { state } = spec
+      .given(none, cancelledBeforeTake())
+      .when(take("tok_visa"))
+      .then(takeNotedAfterCancel());
+    expect(state).toEqual({
+      status: "cancelled",
+      paymentId,
+      orderId,
+      refund: refundRequest(),
+      take: takeRequest(),
+    });
     expect(answerDueAt(state)).toBeUndefined();
   });
 });
@@ -227,9 +300,17 @@ describe("a take-payment command overtaken by its refund", () => {
 describe("the events", () => {
   it("published are registered types, and the payment's own facts are not (they never leave the object)", () => {
     const published = [taken(), failed(), refunded(ANSWERED)];
-    const facts = [requested(), cancelledBeforeTake(), takeNotedAfterCancel(), takeIgnored("pending"), refundRequested()];
-    for (const e of published) expect([e.type, isPublished(e), isRegistered(e.type)]).toEqual([e.type, true, true]);
-    for (const e of facts) expect([e.type, isPublished(e), isRegistered(e.type)]).toEqual([e.type, false, false]);
+    const facts = [
+      requested(),
+      cancelledBeforeTake(),
+      takeNotedAfterCancel(),
+      takeIgnored("pending"),
+      refundRequested(),
+    ];
+    for (const e of published)
+      expect([e.type, isPublished(e), isRegistered(e.type)]).toEqual([e.type, true, true]);
+    for (const e of facts)
+      expect([e.type, isPublished(e), isRegistered(e.type)]).toEqual([e.type, false, false]);
   });
 
   it("that could not happen in a state leave it as it is (evolve is total)", () => {
@@ -246,7 +327,9 @@ describe("the events", () => {
 
   it("name no cause where there is no command to name", () => {
     expect(() => causationOf(taken(), none)).toThrow(/no command/);
-    expect(() => causationOf(refunded(ANSWERED), paymentDecider.evolve(none, requested()))).toThrow(/no command/);
+    expect(() => causationOf(refunded(ANSWERED), paymentDecider.evolve(none, requested()))).toThrow(
+      /no command/,
+    );
   });
 });
 
@@ -282,7 +365,8 @@ function run(commands: PaymentCommand[]) {
     const decision = paymentDecider.decide(command, state);
     if (!decision.ok) throw new Error(`refused ${command.type}: ${decision.reason}`);
     state = decision.events.reduce(paymentDecider.evolve, state);
-    for (const event of decision.events.filter(isPublished)) published.push({ event, cause: causationOf(event, state) });
+    for (const event of decision.events.filter(isPublished))
+      published.push({ event, cause: causationOf(event, state) });
   }
   return { state, published, types: published.map((p) => p.event.type) };
 }
@@ -336,7 +420,11 @@ describe("in every order of arrival (every sequence of up to five commands)", ()
           expect(cause).toMatchObject({ traceparent: REFUND_TRACE, subject: orderId });
           expect(commands.some((c) => c.type === "refund-payment" && c.id === cause.causationid)).toBe(true);
         } else {
-          expect(cause).toEqual({ traceparent: TAKE_TRACE, causationid: (firstTake as { id: string }).id, subject: orderId });
+          expect(cause).toEqual({
+            traceparent: TAKE_TRACE,
+            causationid: (firstTake as { id: string }).id,
+            subject: orderId,
+          });
         }
       }
     }

@@ -26,14 +26,22 @@ const FAILED = "com.plantbasedpizza.payment.failed.v1";
 const REFUNDED = "com.plantbasedpizza.payment.refunded.v1";
 
 const takePayment = (orderId: string, cardToken: string) =>
-  createEvent(TAKE, { ...exampleData(TAKE), orderId, amount: { amount: 2300, currency: "GBP" }, cardToken }, {
-    traceparent: startTrace(),
-    causationid: `order-submitted-${orderId}`,
-    subject: orderId,
-  });
+  createEvent(
+    TAKE,
+    { ...exampleData(TAKE), orderId, amount: { amount: 2300, currency: "GBP" }, cardToken },
+    {
+      traceparent: startTrace(),
+      causationid: `order-submitted-${orderId}`,
+      subject: orderId,
+    },
+  );
 
 const refundPayment = (orderId: string, reason = "cancelled by the customer") =>
-  createEvent(REFUND, { orderId, reason }, { traceparent: startTrace(), causationid: `order-cancelled-${orderId}`, subject: orderId });
+  createEvent(
+    REFUND,
+    { orderId, reason },
+    { traceparent: startTrace(), causationid: `order-cancelled-${orderId}`, subject: orderId },
+  );
 
 const { deliver } = queueConsumer(worker, "payments-inbox");
 
@@ -45,11 +53,15 @@ function paymentFor(orderId = crypto.randomUUID()) {
 /** The card processor's clock moves on: its pending answer comes `ms` sooner. */
 async function letTimePass(stub: DurableObjectStub<Payment>, ms: number) {
   await runInDurableObject(stub, (_p: Payment, state) => {
-    state.storage.sql.exec("UPDATE payment SET answer_due_at = answer_due_at - ? WHERE answer_due_at IS NOT NULL", ms);
+    state.storage.sql.exec(
+      "UPDATE payment SET answer_due_at = answer_due_at - ? WHERE answer_due_at IS NOT NULL",
+      ms,
+    );
   });
 }
 
-const alarmOf = (stub: DurableObjectStub<Payment>) => runInDurableObject(stub, (_p: Payment, state) => state.storage.getAlarm());
+const alarmOf = (stub: DurableObjectStub<Payment>) =>
+  runInDurableObject(stub, (_p: Payment, state) => state.storage.getAlarm());
 
 /**
  * Every event about the order on the bus, once all the object published has arrived: its outbox is
@@ -72,8 +84,13 @@ async function deadLettersFor(id: string): Promise<DeadLetter[]> {
   const marker = { id: `marker-${crypto.randomUUID()}` };
   await env.DEAD_LETTERS.send(marker);
   await waitFor("the marker on the dead-letter queue", async () =>
-    (await tapped("payments-inbox-dlq")).some((l) => (l as { id?: unknown }).id === marker.id) ? true : undefined);
-  return ((await tapped("payments-inbox-dlq")) as DeadLetter[]).filter((l) => (l.body as { id?: unknown } | undefined)?.id === id);
+    (await tapped("payments-inbox-dlq")).some((l) => (l as { id?: unknown }).id === marker.id)
+      ? true
+      : undefined,
+  );
+  return ((await tapped("payments-inbox-dlq")) as DeadLetter[]).filter(
+    (l) => (l.body as { id?: unknown } | undefined)?.id === id,
+  );
 }
 
 /** Every published event is valid on the way in, about the order, and caused by `command` on its trace. */
@@ -98,7 +115,13 @@ describe("taking a card payment", () => {
 
     const pending = await stub.payment();
     // (The real alarm may already have answered on a slow machine; either way the money is right.)
-    expect(pending).toMatchObject({ paymentId: `payment-${orderId}`, orderId, amount: { amount: 2300, currency: "GBP" }, customerId: "customer-42", refundRequested: false });
+    expect(pending).toMatchObject({
+      paymentId: `payment-${orderId}`,
+      orderId,
+      amount: { amount: 2300, currency: "GBP" },
+      customerId: "customer-42",
+      refundRequested: false,
+    });
     if (pending?.status === "pending") {
       const due = Date.parse(pending.cardAnswerDueAt!);
       expect(due).toBeGreaterThanOrEqual(before + 500);
@@ -115,7 +138,10 @@ describe("taking a card payment", () => {
     const events = await onTheBus(stub, orderId);
     expect(events).toHaveLength(1);
     const [event] = events;
-    expect(event).toMatchObject({ type: TAKEN, data: { orderId, paymentId: `payment-${orderId}`, amount: { amount: 2300, currency: "GBP" } } });
+    expect(event).toMatchObject({
+      type: TAKEN,
+      data: { orderId, paymentId: `payment-${orderId}`, amount: { amount: 2300, currency: "GBP" } },
+    });
     expectCausedBy(event, take);
   });
 
@@ -129,7 +155,10 @@ describe("taking a card payment", () => {
     const events = await onTheBus(stub, orderId);
     expect(events).toHaveLength(1);
     const [failed] = events;
-    expect(failed).toMatchObject({ type: FAILED, data: { orderId, paymentId: `payment-${orderId}`, reason: "card declined" } });
+    expect(failed).toMatchObject({
+      type: FAILED,
+      data: { orderId, paymentId: `payment-${orderId}`, reason: "card declined" },
+    });
     expectCausedBy(failed, take);
 
     const refund = await deliver(refundPayment(orderId));
@@ -210,7 +239,12 @@ describe("taking a card payment", () => {
     expect(result.retryMessages).toEqual([]);
     const letters = await deadLettersFor(malformed.id);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ kind: "dead-letter", queue: "payments-inbox", attempts: 1, body: malformed });
+    expect(letters[0]).toMatchObject({
+      kind: "dead-letter",
+      queue: "payments-inbox",
+      attempts: 1,
+      body: malformed,
+    });
     expect(letters[0]!.reason).toMatch(/^invalid data: data\.cardToken/);
     expect(await payments.getByName(orderId).payment()).toBeUndefined();
   });
@@ -228,7 +262,11 @@ describe("refunding a payment", () => {
     const refund = refundPayment(orderId, "the customer changed their mind");
     const result = await deliver(refund);
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await stub.payment()).toMatchObject({ status: "refunded", refundRequested: true, refundReason: "the customer changed their mind" });
+    expect(await stub.payment()).toMatchObject({
+      status: "refunded",
+      refundRequested: true,
+      refundReason: "the customer changed their mind",
+    });
 
     const events = await onTheBus(stub, orderId);
     expect(events.map((e) => e.type)).toEqual([TAKEN, REFUNDED]);
@@ -236,7 +274,12 @@ describe("refunding a payment", () => {
     expectCausedBy(taken, take);
     expect(refunded).toMatchObject({
       type: REFUNDED,
-      data: { orderId, paymentId: `payment-${orderId}`, amount: { amount: 2300, currency: "GBP" }, reason: "the customer changed their mind" },
+      data: {
+        orderId,
+        paymentId: `payment-${orderId}`,
+        amount: { amount: 2300, currency: "GBP" },
+        reason: "the customer changed their mind",
+      },
     });
     expectCausedBy(refunded, refund);
 
@@ -252,7 +295,11 @@ describe("refunding a payment", () => {
     await deliver(take);
     const refund = refundPayment(orderId, "payment timed out");
     await deliver(refund);
-    expect(await stub.payment()).toMatchObject({ status: "pending", refundRequested: true, refundReason: "payment timed out" });
+    expect(await stub.payment()).toMatchObject({
+      status: "pending",
+      refundRequested: true,
+      refundReason: "payment timed out",
+    });
     await runDurableObjectAlarm(stub); // the safety net: not yet due
     expect((await stub.payment())?.status).toBe("pending");
     expect(await onTheBus(stub, orderId)).toEqual([]);
@@ -264,7 +311,10 @@ describe("refunding a payment", () => {
     expect(events.map((e) => e.type)).toEqual([TAKEN, REFUNDED]);
     const [taken, refunded] = events;
     expectCausedBy(taken, take);
-    expect(refunded).toMatchObject({ type: REFUNDED, data: { amount: { amount: 2300, currency: "GBP" }, reason: "payment timed out" } });
+    expect(refunded).toMatchObject({
+      type: REFUNDED,
+      data: { amount: { amount: 2300, currency: "GBP" }, reason: "payment timed out" },
+    });
     expectCausedBy(refunded, refund);
   });
 
@@ -277,7 +327,11 @@ describe("refunding a payment", () => {
     const result = await deliver(takePayment(orderId, "tok_visa"));
     expect(result.explicitAcks).toHaveLength(1);
     const cancelled = await stub.payment();
-    expect(cancelled).toMatchObject({ status: "cancelled", amount: { amount: 2300, currency: "GBP" }, refundRequested: true });
+    expect(cancelled).toMatchObject({
+      status: "cancelled",
+      amount: { amount: 2300, currency: "GBP" },
+      refundRequested: true,
+    });
     expect(cancelled?.cardAnswerDueAt).toBeUndefined();
     // No card answer is awaited: no alarm, and nothing announced.
     expect(await runDurableObjectAlarm(stub)).toBe(false);

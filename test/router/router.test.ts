@@ -13,7 +13,11 @@ import { tappedQueues } from "../support/queue-tap";
  */
 const received = () => tappedQueues<{ id?: string; body?: { id?: string }; reason?: string }>();
 const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
-  createEvent(type, exampleData(type), { traceparent: startTrace(), causationid: "test", subject: crypto.randomUUID() });
+  createEvent(type, exampleData(type), {
+    traceparent: startTrace(),
+    causationid: "test",
+    subject: crypto.randomUUID(),
+  });
 
 const { deliverBatch: route } = queueConsumer(worker, "pizza-events");
 
@@ -25,7 +29,9 @@ describe("the router", () => {
     expect(result.explicitAcks).toHaveLength(2);
     const queues = await waitFor("both events at their subscribers", async () => {
       const r = await received();
-      const ok = r["kitchen-inbox"]?.some((e) => e.id === confirmed.id) && r["orders-inbox"]?.some((e) => e.id === started.id);
+      const ok =
+        r["kitchen-inbox"]?.some((e) => e.id === confirmed.id) &&
+        r["orders-inbox"]?.some((e) => e.id === started.id);
       return ok ? r : undefined;
     });
     expect(queues["kitchen-inbox"]!.find((e) => e.id === confirmed.id)).toEqual(confirmed);
@@ -42,11 +48,24 @@ describe("the router", () => {
 
   it("dead-letters an invalid event with the reason and still forwards the valid ones beside it", async () => {
     const confirmed = event("com.plantbasedpizza.order.confirmed.v1");
-    const broken = { ...event("com.plantbasedpizza.order.confirmed.v1"), id: `broken-${crypto.randomUUID()}`, type: "com.plantbasedpizza.order.misplaced.v1" };
+    const broken = {
+      ...event("com.plantbasedpizza.order.confirmed.v1"),
+      id: `broken-${crypto.randomUUID()}`,
+      type: "com.plantbasedpizza.order.misplaced.v1",
+    };
     const result = await route([broken, confirmed]);
     expect(result.explicitAcks).toHaveLength(2);
-    const letter = await waitFor("the dead letter", async () => (await received())["pizza-events-dlq"]?.find((l) => l.body?.id === broken.id));
-    expect(letter).toMatchObject({ kind: "dead-letter", queue: "pizza-events", reason: "unregistered event type com.plantbasedpizza.order.misplaced.v1", body: broken });
-    await waitFor("the valid event at the kitchen", async () => ((await received())["kitchen-inbox"]?.some((e) => e.id === confirmed.id) ? true : undefined));
+    const letter = await waitFor("the dead letter", async () =>
+      (await received())["pizza-events-dlq"]?.find((l) => l.body?.id === broken.id),
+    );
+    expect(letter).toMatchObject({
+      kind: "dead-letter",
+      queue: "pizza-events",
+      reason: "unregistered event type com.plantbasedpizza.order.misplaced.v1",
+      body: broken,
+    });
+    await waitFor("the valid event at the kitchen", async () =>
+      (await received())["kitchen-inbox"]?.some((e) => e.id === confirmed.id) ? true : undefined,
+    );
   });
 });

@@ -6,19 +6,31 @@ import { isTraceparent, startTrace } from "../../shared/events/trace";
 import { exampleData } from "../support/example-events";
 
 /** The envelope and registry: what every producer and consumer relies on. */
-const cause = { traceparent: startTrace(), causationid: "cmd-1", subject: "7a1e0d0e-4b5f-4c8e-9d2a-1b3c4d5e6f70" };
+const cause = {
+  traceparent: startTrace(),
+  causationid: "cmd-1",
+  subject: "7a1e0d0e-4b5f-4c8e-9d2a-1b3c4d5e6f70",
+};
 
 describe("createEvent", () => {
   it.each(eventTypes)("builds %s as a CloudEvent the SDK accepts in strict mode", (type) => {
     const event = createEvent(type, exampleData(type) as never, cause);
     expect(new CloudEvent({ ...event }, true).validate()).toBe(true);
-    expect(event).toMatchObject({ specversion: "1.0", type, dataschema: dataschemaFor(type), source: `/contexts/${registry[type].producer}`, ...cause });
+    expect(event).toMatchObject({
+      specversion: "1.0",
+      type,
+      dataschema: dataschemaFor(type),
+      source: `/contexts/${registry[type].producer}`,
+      ...cause,
+    });
     expect(Date.parse(event.time)).not.toBeNaN();
     expect(readEvent(JSON.parse(JSON.stringify(event)))).toEqual({ ok: true, event });
   });
 
   it("refuses a payload that does not match the type's schema", () => {
-    expect(() => createEvent("com.plantbasedpizza.order.confirmed.v1", { orderId: "x" } as never, cause)).toThrow();
+    expect(() =>
+      createEvent("com.plantbasedpizza.order.confirmed.v1", { orderId: "x" } as never, cause),
+    ).toThrow();
   });
 
   it("refuses an unregistered type", () => {
@@ -41,14 +53,31 @@ describe("createEvent", () => {
 });
 
 describe("readEvent (the anti-corruption layer)", () => {
-  const valid = () => JSON.parse(JSON.stringify(createEvent("com.plantbasedpizza.kitchen.preparation-started.v1", exampleData("com.plantbasedpizza.kitchen.preparation-started.v1") as never, cause)));
+  const valid = () =>
+    JSON.parse(
+      JSON.stringify(
+        createEvent(
+          "com.plantbasedpizza.kitchen.preparation-started.v1",
+          exampleData("com.plantbasedpizza.kitchen.preparation-started.v1") as never,
+          cause,
+        ),
+      ),
+    );
 
   it.each([
     ["a missing id", (e: any) => delete e.id, /invalid envelope: id/],
     ["another specversion", (e: any) => (e.specversion = "0.3"), /invalid envelope: specversion/],
     ["a bad traceparent", (e: any) => (e.traceparent = "00-zz"), /invalid envelope: traceparent/],
-    ["an unregistered type", (e: any) => (e.type = "com.plantbasedpizza.kitchen.pizza-dropped.v1"), /unregistered event type/],
-    ["a dataschema of another type", (e: any) => (e.dataschema = dataschemaFor("com.plantbasedpizza.order.confirmed.v1")), /does not match type/],
+    [
+      "an unregistered type",
+      (e: any) => (e.type = "com.plantbasedpizza.kitchen.pizza-dropped.v1"),
+      /unregistered event type/,
+    ],
+    [
+      "a dataschema of another type",
+      (e: any) => (e.dataschema = dataschemaFor("com.plantbasedpizza.order.confirmed.v1")),
+      /does not match type/,
+    ],
     ["a payload that breaks the schema", (e: any) => (e.data.orderId = 42), /invalid data: data.orderId/],
   ])("rejects %s with the reason", (_what, spoil, reason) => {
     const event = valid();
@@ -59,7 +88,10 @@ describe("readEvent (the anti-corruption layer)", () => {
   });
 
   it("rejects what is not an object at all", () => {
-    expect(readEvent("hello")).toMatchObject({ ok: false, reason: expect.stringMatching(/^invalid envelope/) });
+    expect(readEvent("hello")).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^invalid envelope/),
+    });
     expect(readEvent(null)).toMatchObject({ ok: false });
   });
 

@@ -19,9 +19,14 @@ export function auxiliaryWorker(worker: string, extra: Partial<AuxiliaryWorker> 
     scriptPath: `./dist/${worker}/index.js`,
     compatibilityDate: config.compatibility_date,
     durableObjects: Object.fromEntries(
-      (config.durable_objects?.bindings ?? []).map((b) => [b.name, { className: b.class_name, useSQLite: true, ...(b.script_name ? { scriptName: b.script_name } : {}) }]),
+      (config.durable_objects?.bindings ?? []).map((b) => [
+        b.name,
+        { className: b.class_name, useSQLite: true, ...(b.script_name ? { scriptName: b.script_name } : {}) },
+      ]),
     ),
-    queueProducers: Object.fromEntries((config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }])),
+    queueProducers: Object.fromEntries(
+      (config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }]),
+    ),
     ...extra,
   } as AuxiliaryWorker;
 }

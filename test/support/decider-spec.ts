@@ -17,10 +17,16 @@ export function deciderSpec<S, C, E>(decider: Decider<S, C, E>) {
           return {
             then(...expected: E[]) {
               expect(decision).toEqual({ ok: true, events: expected });
-              return { state: (decision as { events: E[] }).events.reduce((s, e) => decider.evolve(s, e), state) };
+              return {
+                state: (decision as { events: E[] }).events.reduce((s, e) => decider.evolve(s, e), state),
+              };
             },
             thenRejected(status: Rejection["status"], reason: string | RegExp) {
-              expect(decision).toEqual({ ok: false, status, reason: typeof reason === "string" ? reason : expect.stringMatching(reason) });
+              expect(decision).toEqual({
+                ok: false,
+                status,
+                reason: typeof reason === "string" ? reason : expect.stringMatching(reason),
+              });
             },
           };
         },

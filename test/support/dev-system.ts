@@ -30,7 +30,9 @@ function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -48,7 +50,20 @@ async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
   let output = "";
   const dev: ChildProcess = spawn(
     "npm",
-    ["run", "dev", "--", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", stateDir, "--ip", "127.0.0.1", ...extraFlags],
+    [
+      "run",
+      "dev",
+      "--",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      stateDir,
+      "--ip",
+      "127.0.0.1",
+      ...extraFlags,
+    ],
     {
       cwd: process.cwd(),
       env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
@@ -63,7 +78,10 @@ async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
   const stop = async () => {
     if (dev.pid && dev.exitCode === null) {
       process.kill(-dev.pid, "SIGTERM");
-      const timer = setTimeout(() => dev.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"), 5_000);
+      const timer = setTimeout(
+        () => dev.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"),
+        5_000,
+      );
       await exited;
       clearTimeout(timer);
     }

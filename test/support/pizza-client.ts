@@ -12,14 +12,23 @@ export interface Reply<T = any> {
 export function pizzaClient(baseUrl: string) {
   const secret = devJwtSecret();
 
-  async function call<T = any>(method: string, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.Authorization = `Bearer ${init.token}`;
     if (init.body !== undefined && !headers["Content-Type"]) headers["Content-Type"] = "application/json";
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
-      body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+      body:
+        init.body === undefined
+          ? undefined
+          : typeof init.body === "string"
+            ? init.body
+            : JSON.stringify(init.body),
     });
     const text = await res.text();
     let body: any = text;
@@ -35,19 +44,37 @@ export function pizzaClient(baseUrl: string) {
     call,
     token: (subject: string, role: Role = "customer") => mintToken(secret, subject, role),
     submitOrder: (token: string, body: unknown, idempotencyKey?: string) =>
-      call("POST", "/orders", { token, body, headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {} }),
+      call("POST", "/orders", {
+        token,
+        body,
+        headers: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
+      }),
     order: (token: string, orderId: string) => call("GET", `/orders/${orderId}`, { token }),
-    orderEvents: (token: string, orderId: string) => call<{ events: any[] }>("GET", `/orders/${orderId}/events`, { token }),
+    orderEvents: (token: string, orderId: string) =>
+      call<{ events: any[] }>("GET", `/orders/${orderId}/events`, { token }),
     cancelOrder: (token: string, orderId: string) => call("POST", `/orders/${orderId}/cancel`, { token }),
     /** A staff command, e.g. staff(cook, `/kitchen/tickets/${id}/start-preparing`). */
-    staff: (token: string, path: string, body?: unknown) => call("POST", path, { token, ...(body === undefined ? {} : { body }) }),
-    addAddress: (token: string, address: unknown) => call("POST", "/customers/me/addresses", { token, body: address }),
+    staff: (token: string, path: string, body?: unknown) =>
+      call("POST", path, { token, ...(body === undefined ? {} : { body }) }),
+    addAddress: (token: string, address: unknown) =>
+      call("POST", "/customers/me/addresses", { token, body: address }),
     loyalty: (token: string) => call("GET", "/loyalty/me", { token }),
-    revenue: (token: string, day: string) => call<{ revenue: { day: string; currency: string; amount: number; orders: number }[] }>("GET", `/analytics/revenue?from=${day}&to=${day}`, { token }),
+    revenue: (token: string, day: string) =>
+      call<{ revenue: { day: string; currency: string; amount: number; orders: number }[] }>(
+        "GET",
+        `/analytics/revenue?from=${day}&to=${day}`,
+        { token },
+      ),
     deadLetters: (token: string) => call<{ deadLetters: any[] }>("GET", "/ops/dead-letters", { token }),
     putOnBus: (token: string, event: unknown) => call("POST", "/ops/bus/events", { token, body: event }),
     /** Polls the order until `predicate` holds, returning the order. */
-    waitForOrder: (token: string, orderId: string, what: string, predicate: (order: any) => boolean, timeoutMs = 30_000) =>
+    waitForOrder: (
+      token: string,
+      orderId: string,
+      what: string,
+      predicate: (order: any) => boolean,
+      timeoutMs = 30_000,
+    ) =>
       waitFor(
         `order ${orderId} ${what}`,
         async () => {

@@ -20,7 +20,12 @@ export function queueConsumer(worker: QueueWorker, queue: string) {
   async function deliverMessages(messages: TestMessage[]) {
     const batch = createMessageBatch<unknown>(
       queue,
-      messages.map((m) => ({ id: m.id ?? crypto.randomUUID(), timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+      messages.map((m) => ({
+        id: m.id ?? crypto.randomUUID(),
+        timestamp: new Date(),
+        attempts: m.attempts ?? 1,
+        body: m.body,
+      })),
     );
     const ctx = createExecutionContext();
     await worker.queue!(batch, env as never, ctx);

@@ -18,7 +18,10 @@ export async function tapped(queue: string): Promise<unknown[]> {
 }
 
 /** Waits until the bus has `count` events matching `match` (e.g. about one order), and returns them. */
-export async function publishedEvents(match: (e: PizzaEvent) => boolean, count: number): Promise<PizzaEvent[]> {
+export async function publishedEvents(
+  match: (e: PizzaEvent) => boolean,
+  count: number,
+): Promise<PizzaEvent[]> {
   return waitFor(`${count} matching event(s) on the bus`, async () => {
     const found = ((await tapped("pizza-events")) as PizzaEvent[]).filter(match);
     return found.length >= count ? found : undefined;

@@ -9,7 +9,11 @@ import { waitFor } from "./wait-for";
  */
 export function staffFlows(pizza: ReturnType<typeof pizzaClient>) {
   const ready = (token: string, path: string, what: string) =>
-    waitFor(what, async () => ((await pizza.call("GET", path, { token })).status === 200 ? true : undefined), { timeoutMs: 30_000, intervalMs: 200 });
+    waitFor(
+      what,
+      async () => ((await pizza.call("GET", path, { token })).status === 200 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
 
   async function step(token: string, path: string, body?: unknown) {
     const res = await pizza.staff(token, path, body);
@@ -32,7 +36,9 @@ export function staffFlows(pizza: ReturnType<typeof pizzaClient>) {
       const cook = await pizza.token(uniqueId("cook"), "staff");
       await step(cook, `/kitchen/tickets/${orderId}/pizza-baked`);
       await step(cook, `/kitchen/tickets/${orderId}/quality-checked`);
-      return pizza.waitForOrder(customer, orderId, "to leave the kitchen", (o) => ["ready-for-collection", "quality-checked"].includes(o.status));
+      return pizza.waitForOrder(customer, orderId, "to leave the kitchen", (o) =>
+        ["ready-for-collection", "quality-checked"].includes(o.status),
+      );
     },
 
     /** The customer collects at the counter. */
@@ -50,9 +56,19 @@ export function staffFlows(pizza: ReturnType<typeof pizzaClient>) {
       const onTheWay = (await pizza.call("GET", `/delivery/orders/${orderId}`, { token: driver })).body;
       await step(driver, `/delivery/orders/${orderId}/driver`, { driverId: "driver-e2e" });
       await step(driver, `/delivery/orders/${orderId}/collected-by-driver`);
-      await pizza.waitForOrder(customer, orderId, "to be out for delivery", (o) => o.status === "out-for-delivery");
+      await pizza.waitForOrder(
+        customer,
+        orderId,
+        "to be out for delivery",
+        (o) => o.status === "out-for-delivery",
+      );
       await step(driver, `/delivery/orders/${orderId}/delivered`);
-      const order = await pizza.waitForOrder(customer, orderId, "to be completed", (o) => o.status === "completed");
+      const order = await pizza.waitForOrder(
+        customer,
+        orderId,
+        "to be completed",
+        (o) => o.status === "completed",
+      );
       return { order, delivery: onTheWay };
     },
   };

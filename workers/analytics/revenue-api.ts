@@ -38,11 +38,15 @@ export const analyticsApi = contextApi<Env>("analytics")
     if (from && to) {
       const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
       if (days < 1) issues.push({ field: "to", reason: "must not be before from" });
-      else if (days > MAX_RANGE_DAYS) issues.push({ field: "to", reason: `at most ${MAX_RANGE_DAYS} days from from, inclusive` });
+      else if (days > MAX_RANGE_DAYS)
+        issues.push({ field: "to", reason: `at most ${MAX_RANGE_DAYS} days from from, inclusive` });
     }
-    if (!from || !to || issues.length) return errorResponse(c, 400, "validation_failed", "The date range is not valid.", issues);
+    if (!from || !to || issues.length)
+      return errorResponse(c, 400, "validation_failed", "The date range is not valid.", issues);
 
-    const months = await Promise.all(monthsBetween(from, to).map((month) => ledger(c.env, month).revenue(from, to)));
+    const months = await Promise.all(
+      monthsBetween(from, to).map((month) => ledger(c.env, month).revenue(from, to)),
+    );
     // Each month's rows come sorted and the months are in order, so the concatenation is too.
     const revenue: DailyRevenue[] = months.flat();
     return c.json({ from, to, revenue });

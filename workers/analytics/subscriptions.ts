@@ -7,8 +7,7 @@ export const analyticsSubscription = defineSubscription({
   binding: "ANALYTICS_INBOX",
   deadLetterQueue: "analytics-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.confirmed.v1":
-      "adds the order's total to the day's revenue in its currency",
+    "com.plantbasedpizza.order.confirmed.v1": "adds the order's total to the day's revenue in its currency",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

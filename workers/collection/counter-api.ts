@@ -12,7 +12,8 @@ function counterOrder(c: Context<ContextApiEnv<Env>>) {
   return orderId && OrderId.safeParse(orderId).success ? c.env.COUNTER.getByName(orderId) : undefined;
 }
 
-const notAtCounter = (c: Context) => errorResponse(c, 404, "not_found", "No order at the counter with this id.");
+const notAtCounter = (c: Context) =>
+  errorResponse(c, 404, "not_found", "No order at the counter with this id.");
 
 export const collectionApi = contextApi<Env>("collection")
   .use("/collection/*", allowRoles("staff"))

@@ -6,6 +6,7 @@ export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubs
   subscription: collectionSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
-    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) => env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
+    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
+      env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
   },
 });

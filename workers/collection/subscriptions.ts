@@ -7,8 +7,7 @@ export const collectionSubscription = defineSubscription({
   binding: "COLLECTION_INBOX",
   deadLetterQueue: "collection-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.ready-for-collection.v1":
-      "puts the order on the counter for its customer",
+    "com.plantbasedpizza.order.ready-for-collection.v1": "puts the order on the counter for its customer",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

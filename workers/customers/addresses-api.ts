@@ -7,7 +7,8 @@ import { readJsonBody } from "../../shared/http/json-body";
 /** The customers' thin API (customer role): a customer's own delivery addresses (`me` is the caller). */
 const customer = (env: Env, customerId: string) => env.CUSTOMERS.getByName(customerId);
 
-const line = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
+const line = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
 
 export const AddAddressBody = z.strictObject({
   line1: line(200),
@@ -24,7 +25,8 @@ export const customersApi = contextApi<Env>("customers")
     const parsed = await readJsonBody(c);
     if (!parsed.ok) return parsed.response;
     const body = AddAddressBody.safeParse(parsed.body);
-    if (!body.success) return errorResponse(c, 400, "validation_failed", "The address is not valid.", zodIssues(body.error));
+    if (!body.success)
+      return errorResponse(c, 400, "validation_failed", "The address is not valid.", zodIssues(body.error));
     const customerId = c.env.principal.id;
     const address = await customer(c.env, customerId).addAddress({
       ...body.data,
@@ -37,9 +39,13 @@ export const customersApi = contextApi<Env>("customers")
     c.header("Location", `/customers/me/addresses/${address.addressId}`);
     return c.json(address, 201);
   })
-  .get("/customers/me/addresses", async (c) => c.json({ addresses: await customer(c.env, c.env.principal.id).addresses() }))
+  .get("/customers/me/addresses", async (c) =>
+    c.json({ addresses: await customer(c.env, c.env.principal.id).addresses() }),
+  )
   // Where Location points. Only the caller's own object is asked, so another customer's address is 404.
   .get("/customers/me/addresses/:addressId", async (c) => {
     const address = await customer(c.env, c.env.principal.id).address(c.req.param("addressId"));
-    return address ? c.json(address) : errorResponse(c, 404, "not_found", "No such address for this customer.");
+    return address
+      ? c.json(address)
+      : errorResponse(c, 404, "not_found", "No such address for this customer.");
   });

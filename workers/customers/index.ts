@@ -14,5 +14,9 @@ export class CustomersApi extends ContextEntrypoint<Env> {
 
 export default {
   // No public route: the gateway calls CustomersApi, so anything reaching fetch is not for us.
-  fetch: () => Response.json({ error: "not_found", message: "The customers context has no public routes." }, { status: 404 }),
+  fetch: () =>
+    Response.json(
+      { error: "not_found", message: "The customers context has no public routes." },
+      { status: 404 },
+    ),
 } satisfies ExportedHandler<Env>;

@@ -9,7 +9,10 @@ import { logEvent } from "../../shared/log";
  */
 export { DeadLetterOffice } from "../../durable-objects/dead-letters/dead-letter-office";
 
-function letterFrom(message: Message<unknown>, deadLetterQueue: string): Omit<DeadLetterRecord, "receivedAt"> {
+function letterFrom(
+  message: Message<unknown>,
+  deadLetterQueue: string,
+): Omit<DeadLetterRecord, "receivedAt"> {
   const written = DeadLetter.safeParse(message.body);
   const letter = written.success
     ? written.data
@@ -40,7 +43,15 @@ export default {
     // One round trip per batch; if filing fails the whole batch is retried (filing is idempotent).
     await env.DEAD_LETTER_OFFICE.getByName(batch.queue).file(letters);
     for (const l of letters) {
-      logEvent({ at: "dead-letters", outcome: "filed", deadLetterQueue: batch.queue, queue: l.queue, type: l.eventType, id: l.eventId, attempts: l.attempts });
+      logEvent({
+        at: "dead-letters",
+        outcome: "filed",
+        deadLetterQueue: batch.queue,
+        queue: l.queue,
+        type: l.eventType,
+        id: l.eventId,
+        attempts: l.attempts,
+      });
     }
   },
 } satisfies ExportedHandler<Env>;

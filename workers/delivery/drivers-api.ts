@@ -30,7 +30,14 @@ export const deliveryApi = contextApi<Env>("delivery")
     const read = await readJsonBody(c);
     if (!read.ok) return read.response;
     const command = AssignDriver.safeParse(read.body);
-    if (!command.success) return errorResponse(c, 400, "validation_failed", "The driver assignment is not valid.", zodIssues(command.error));
+    if (!command.success)
+      return errorResponse(
+        c,
+        400,
+        "validation_failed",
+        "The driver assignment is not valid.",
+        zodIssues(command.error),
+      );
     return commandResponse(c, await stub.assignDriver(command.data.driverId));
   })
   .post("/delivery/orders/:orderId/collected-by-driver", async (c) => {

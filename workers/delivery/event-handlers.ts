@@ -9,12 +9,16 @@ export const deliveryEventHandlers = consumeEvents<keyof typeof deliverySubscrip
   subscription: deliverySubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) => env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event),
+    "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
+      env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event),
     "com.plantbasedpizza.order.ready-for-delivery.v1": async (event, env) => {
       const { orderId, customerId, deliveryAddressId } = event.data;
       const outcome = await env.DELIVERIES.getByName(orderId).openDelivery(event);
       // The address event may still be on its way (queues keep no order): failing makes the harness retry.
-      if (outcome === "address-not-copied-yet") throw new Error(`address ${deliveryAddressId} of customer ${customerId} is not in delivery's copy yet`);
+      if (outcome === "address-not-copied-yet")
+        throw new Error(
+          `address ${deliveryAddressId} of customer ${customerId} is not in delivery's copy yet`,
+        );
       return outcome;
     },
   },

@@ -9,8 +9,7 @@ export const deliverySubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.customer.address-added.v1":
       "keeps delivery's own copy of every address, so it never asks the customers context",
-    "com.plantbasedpizza.order.ready-for-delivery.v1":
-      "opens a delivery to the address the event identifies",
+    "com.plantbasedpizza.order.ready-for-delivery.v1": "opens a delivery to the address the event identifies",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

@@ -9,13 +9,24 @@ const tickets = (env: Env, orderId: string) => env.KITCHEN_TICKETS.getByName(ord
 export const kitchenApi = contextApi<Env>("kitchen")
   .use("/kitchen/*", allowRoles("staff"))
   .use("/kitchen/tickets/:orderId/*", async (c, next) => {
-    if (!OrderId.safeParse(c.req.param("orderId")).success) return errorResponse(c, 404, "not_found", "No ticket for this order.");
+    if (!OrderId.safeParse(c.req.param("orderId")).success)
+      return errorResponse(c, 404, "not_found", "No ticket for this order.");
     await next();
   })
   .get("/kitchen/tickets/:orderId", async (c) => {
-    const ticket = OrderId.safeParse(c.req.param("orderId")).success ? await tickets(c.env, c.req.param("orderId")).ticket() : undefined;
-    return ticket && ticket.items.length ? c.json(ticket) : errorResponse(c, 404, "not_found", "No ticket for this order.");
+    const ticket = OrderId.safeParse(c.req.param("orderId")).success
+      ? await tickets(c.env, c.req.param("orderId")).ticket()
+      : undefined;
+    return ticket && ticket.items.length
+      ? c.json(ticket)
+      : errorResponse(c, 404, "not_found", "No ticket for this order.");
   })
-  .post("/kitchen/tickets/:orderId/start-preparing", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).startPreparing()))
-  .post("/kitchen/tickets/:orderId/pizza-baked", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).pizzaBaked()))
-  .post("/kitchen/tickets/:orderId/quality-checked", async (c) => commandResponse(c, await tickets(c.env, c.req.param("orderId")).qualityChecked()));
+  .post("/kitchen/tickets/:orderId/start-preparing", async (c) =>
+    commandResponse(c, await tickets(c.env, c.req.param("orderId")).startPreparing()),
+  )
+  .post("/kitchen/tickets/:orderId/pizza-baked", async (c) =>
+    commandResponse(c, await tickets(c.env, c.req.param("orderId")).pizzaBaked()),
+  )
+  .post("/kitchen/tickets/:orderId/quality-checked", async (c) =>
+    commandResponse(c, await tickets(c.env, c.req.param("orderId")).qualityChecked()),
+  );

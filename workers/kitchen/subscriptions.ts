@@ -9,8 +9,7 @@ export const kitchenSubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.order.confirmed.v1":
       "opens a ticket: the event carries the items and quantities to cook",
-    "com.plantbasedpizza.order.cancelled.v1":
-      "withdraws the order's ticket so nobody cooks it",
+    "com.plantbasedpizza.order.cancelled.v1": "withdraws the order's ticket so nobody cooks it",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

@@ -7,8 +7,7 @@ export const loyaltySubscription = defineSubscription({
   binding: "LOYALTY_INBOX",
   deadLetterQueue: "loyalty-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.completed.v1":
-      "awards points for the order's total, once per order",
+    "com.plantbasedpizza.order.completed.v1": "awards points for the order's total, once per order",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

@@ -28,6 +28,7 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-delivered.v1": toTheOrder,
     "com.plantbasedpizza.collection.order-collected.v1": toTheOrder,
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) => env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event),
+    "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
+      env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event),
   },
 });

@@ -29,7 +29,11 @@ export const menu: readonly Recipe[] = [
 ];
 
 /** The fixed fee every delivery order carries (on the menu, so customers see it before ordering). */
-export const deliveryFee = { name: "Delivery", description: "To your door, hot.", price: { amount: 300, currency: CURRENCY } };
+export const deliveryFee = {
+  name: "Delivery",
+  description: "To your door, hot.",
+  price: { amount: 300, currency: CURRENCY },
+};
 
 const byId = new Map(menu.map((r) => [r.recipeId, r]));
 export function findRecipe(recipeId: string): Recipe | undefined {

@@ -31,7 +31,11 @@ export const SubmitOrderBody = z
       ctx.addIssue({ code: "custom", path: ["deliveryAddressId"], message: "required for delivery orders" });
     }
     if (body.fulfilment === "collection" && body.deliveryAddressId) {
-      ctx.addIssue({ code: "custom", path: ["deliveryAddressId"], message: "only allowed for delivery orders" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["deliveryAddressId"],
+        message: "only allowed for delivery orders",
+      });
     }
   });
 export type SubmitOrderBody = z.infer<typeof SubmitOrderBody>;
@@ -48,17 +52,33 @@ export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: Field
   const lines: OrderLine[] = [];
   body.items.forEach((item, i) => {
     const recipe = findRecipe(item.recipeId);
-    if (!recipe) issues.push({ field: `items.${i}.recipeId`, reason: `unknown recipe '${item.recipeId}'; see GET /menu` });
-    else lines.push({ recipeId: recipe.recipeId, name: recipe.name, quantity: item.quantity, unitPrice: recipe.price });
+    if (!recipe)
+      issues.push({
+        field: `items.${i}.recipeId`,
+        reason: `unknown recipe '${item.recipeId}'; see GET /menu`,
+      });
+    else
+      lines.push({
+        recipeId: recipe.recipeId,
+        name: recipe.name,
+        quantity: item.quantity,
+        unitPrice: recipe.price,
+      });
   });
   if (issues.length) return { issues };
   const fee = body.fulfilment === "delivery" ? deliveryFee.price : undefined;
   const amount = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0) + (fee?.amount ?? 0);
-  return { lines, ...(fee ? { deliveryFee: fee } : {}), total: { amount, currency: lines[0]!.unitPrice.currency } };
+  return {
+    lines,
+    ...(fee ? { deliveryFee: fee } : {}),
+    total: { amount, currency: lines[0]!.unitPrice.currency },
+  };
 }
 
 /** The Idempotency-Key header: opaque, printable, bounded. */
-export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 printable ASCII characters");
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, "must be 1-255 printable ASCII characters");
 
 async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));

@@ -9,24 +9,17 @@ export const ordersSubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.payment.taken.v1":
       "confirms the order (or refunds it, if the order was cancelled before the payment arrived)",
-    "com.plantbasedpizza.payment.failed.v1":
-      "cancels the order with the payment's reason",
-    "com.plantbasedpizza.payment.refunded.v1":
-      "records on the order that its money went back",
+    "com.plantbasedpizza.payment.failed.v1": "cancels the order with the payment's reason",
+    "com.plantbasedpizza.payment.refunded.v1": "records on the order that its money went back",
     "com.plantbasedpizza.kitchen.preparation-started.v1":
       "moves the order to 'preparing'; from here it can no longer be cancelled",
-    "com.plantbasedpizza.kitchen.pizza-baked.v1":
-      "moves the order to 'baking' (the oven stage is done)",
+    "com.plantbasedpizza.kitchen.pizza-baked.v1": "moves the order to 'baking' (the oven stage is done)",
     "com.plantbasedpizza.kitchen.quality-checked.v1":
       "moves the order to 'quality-checked' and on to delivery or the counter",
-    "com.plantbasedpizza.delivery.driver-assigned.v1":
-      "records the driver on the order's history of events",
-    "com.plantbasedpizza.delivery.order-collected-by-driver.v1":
-      "moves the order to 'out-for-delivery'",
-    "com.plantbasedpizza.delivery.order-delivered.v1":
-      "completes the order",
-    "com.plantbasedpizza.collection.order-collected.v1":
-      "completes the order",
+    "com.plantbasedpizza.delivery.driver-assigned.v1": "records the driver on the order's history of events",
+    "com.plantbasedpizza.delivery.order-collected-by-driver.v1": "moves the order to 'out-for-delivery'",
+    "com.plantbasedpizza.delivery.order-delivered.v1": "completes the order",
+    "com.plantbasedpizza.collection.order-collected.v1": "completes the order",
     "com.plantbasedpizza.customer.address-added.v1":
       "keeps orders' own list of each customer's address ids, to accept only a customer's own address for delivery",
   },

@@ -6,7 +6,9 @@ export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscrip
   subscription: paymentsSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
-    "com.plantbasedpizza.payments.take-payment.v1": (event, env) => env.PAYMENTS.getByName(event.data.orderId).takePayment(event),
-    "com.plantbasedpizza.payments.refund-payment.v1": (event, env) => env.PAYMENTS.getByName(event.data.orderId).refundPayment(event),
+    "com.plantbasedpizza.payments.take-payment.v1": (event, env) =>
+      env.PAYMENTS.getByName(event.data.orderId).takePayment(event),
+    "com.plantbasedpizza.payments.refund-payment.v1": (event, env) =>
+      env.PAYMENTS.getByName(event.data.orderId).refundPayment(event),
   },
 });

@@ -7,10 +7,8 @@ export const paymentsSubscription = defineSubscription({
   binding: "PAYMENTS_INBOX",
   deadLetterQueue: "payments-inbox-dlq",
   events: {
-    "com.plantbasedpizza.payments.take-payment.v1":
-      "takes the order's card payment",
-    "com.plantbasedpizza.payments.refund-payment.v1":
-      "gives back a taken payment",
+    "com.plantbasedpizza.payments.take-payment.v1": "takes the order's card payment",
+    "com.plantbasedpizza.payments.refund-payment.v1": "gives back a taken payment",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

@@ -15,7 +15,8 @@ import { BUS_QUEUE, routesFor } from "./routing-table";
  */
 function queueFor(env: Env, subscription: SubscriptionBase): Queue {
   const queue = (env as unknown as Record<string, Queue | undefined>)[subscription.binding];
-  if (!queue) throw new Error(`router has no producer binding ${subscription.binding} for ${subscription.queue}`);
+  if (!queue)
+    throw new Error(`router has no producer binding ${subscription.binding} for ${subscription.queue}`);
   return queue;
 }
 
@@ -33,7 +34,13 @@ export default {
       const routes = routesFor(read.event.type);
       if (routes.length === 0) {
         message.ack();
-        logEvent({ at: "router", outcome: "unrouted", type: read.event.type, id: read.event.id, traceparent: read.event.traceparent });
+        logEvent({
+          at: "router",
+          outcome: "unrouted",
+          type: read.event.type,
+          id: read.event.id,
+          traceparent: read.event.traceparent,
+        });
         continue;
       }
       for (const route of routes) outgoing.set(route, [...(outgoing.get(route) ?? []), message]);
@@ -44,10 +51,18 @@ export default {
     await Promise.all(
       [...outgoing].map(async ([subscription, messages]) => {
         try {
-          await queueFor(env, subscription).sendBatch(messages.map((m) => ({ body: m.body, contentType: "json" as const })));
+          await queueFor(env, subscription).sendBatch(
+            messages.map((m) => ({ body: m.body, contentType: "json" as const })),
+          );
         } catch (error) {
           for (const m of messages) failed.add(m);
-          logEvent({ at: "router", outcome: "forward-failed", queue: subscription.queue, count: messages.length, reason: String(error) });
+          logEvent({
+            at: "router",
+            outcome: "forward-failed",
+            queue: subscription.queue,
+            count: messages.length,
+            reason: String(error),
+          });
         }
       }),
     );
@@ -55,7 +70,14 @@ export default {
       for (const m of messages) {
         if (failed.has(m)) continue;
         const e = m.body as { type: string; id: string; traceparent: string };
-        logEvent({ at: "router", outcome: "forwarded", queue: subscription.queue, type: e.type, id: e.id, traceparent: e.traceparent });
+        logEvent({
+          at: "router",
+          outcome: "forwarded",
+          queue: subscription.queue,
+          type: e.type,
+          id: e.id,
+          traceparent: e.traceparent,
+        });
       }
     }
     for (const message of new Set([...outgoing.values()].flat())) {
@@ -66,7 +88,9 @@ export default {
     await Promise.all(
       dead.map(async ({ message, reason }) => {
         try {
-          await env.DEAD_LETTERS.send(deadLetter(BUS_QUEUE, message.body, reason, message.attempts), { contentType: "json" });
+          await env.DEAD_LETTERS.send(deadLetter(BUS_QUEUE, message.body, reason, message.attempts), {
+            contentType: "json",
+          });
           message.ack();
           logEvent({ at: "router", outcome: "dead-lettered", reason });
         } catch (error) {

@@ -29,7 +29,10 @@ export const subscriptions: readonly SubscriptionBase[] = [
 export const BUS_QUEUE = "pizza-events";
 export const BUS_DEAD_LETTER_QUEUE = "pizza-events-dlq";
 
-export const deadLetterQueues: readonly string[] = [BUS_DEAD_LETTER_QUEUE, ...subscriptions.map((s) => s.deadLetterQueue)];
+export const deadLetterQueues: readonly string[] = [
+  BUS_DEAD_LETTER_QUEUE,
+  ...subscriptions.map((s) => s.deadLetterQueue),
+];
 
 /** type -> the subscriptions that receive it. */
 export function routesFor(type: EventType): SubscriptionBase[] {

@@ -12,7 +12,8 @@ import { staffSimulatorSubscription } from "./subscriptions";
  */
 const shift = (env: Env, orderId: string) => env.SIMULATED_STAFF_SHIFTS.getByName(orderId);
 
-const staffFor = (commands: (orderId: string) => StaffCommand[]) =>
+const staffFor =
+  (commands: (orderId: string) => StaffCommand[]) =>
   async (event: PizzaEvent & { data: { orderId: string } }, env: Env) => {
     if (env.SIMULATED_STAFF !== "on") {
       logEvent({ at: "simulated-staff", outcome: "off", type: event.type, id: event.id });
@@ -21,20 +22,24 @@ const staffFor = (commands: (orderId: string) => StaffCommand[]) =>
     return shift(env, event.data.orderId).plan(event, commands(event.data.orderId));
   };
 
-export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimulatorSubscription.events, Env>({
-  subscription: staffSimulatorSubscription,
-  deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
-  handlers: {
-    "com.plantbasedpizza.order.confirmed.v1": staffFor((id) => [
-      { path: `/kitchen/tickets/${id}/start-preparing` },
-      { path: `/kitchen/tickets/${id}/pizza-baked` },
-      { path: `/kitchen/tickets/${id}/quality-checked` },
-    ]),
-    "com.plantbasedpizza.order.ready-for-delivery.v1": staffFor((id) => [
-      { path: `/delivery/orders/${id}/driver`, body: { driverId: "simulated-driver" } },
-      { path: `/delivery/orders/${id}/collected-by-driver` },
-      { path: `/delivery/orders/${id}/delivered` },
-    ]),
-    "com.plantbasedpizza.order.ready-for-collection.v1": staffFor((id) => [{ path: `/collection/orders/${id}/collected` }]),
+export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimulatorSubscription.events, Env>(
+  {
+    subscription: staffSimulatorSubscription,
+    deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
+    handlers: {
+      "com.plantbasedpizza.order.confirmed.v1": staffFor((id) => [
+        { path: `/kitchen/tickets/${id}/start-preparing` },
+        { path: `/kitchen/tickets/${id}/pizza-baked` },
+        { path: `/kitchen/tickets/${id}/quality-checked` },
+      ]),
+      "com.plantbasedpizza.order.ready-for-delivery.v1": staffFor((id) => [
+        { path: `/delivery/orders/${id}/driver`, body: { driverId: "simulated-driver" } },
+        { path: `/delivery/orders/${id}/collected-by-driver` },
+        { path: `/delivery/orders/${id}/delivered` },
+      ]),
+      "com.plantbasedpizza.order.ready-for-collection.v1": staffFor((id) => [
+        { path: `/collection/orders/${id}/collected` },
+      ]),
+    },
   },
-});
+);

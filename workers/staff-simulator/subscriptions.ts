@@ -9,10 +9,8 @@ export const staffSimulatorSubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.order.confirmed.v1":
       "plays the kitchen staff for the order: start preparing, pizza baked, quality checked",
-    "com.plantbasedpizza.order.ready-for-delivery.v1":
-      "plays the driver: assign, collect, deliver",
-    "com.plantbasedpizza.order.ready-for-collection.v1":
-      "plays the customer at the counter: collect",
+    "com.plantbasedpizza.order.ready-for-delivery.v1": "plays the driver: assign, collect, deliver",
+    "com.plantbasedpizza.order.ready-for-collection.v1": "plays the customer at the counter: collect",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

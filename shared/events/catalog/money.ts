@@ -9,5 +9,7 @@ export type Money = z.infer<typeof Money>;
 
 /** Digits after the decimal point for a currency (GBP 2, JPY 0), from the runtime's ICU data. */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }

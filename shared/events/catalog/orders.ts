@@ -19,7 +19,13 @@ const orderId = OrderId;
 const customerId = CustomerId;
 
 /** Notification: the customer's SubmitOrder command was accepted; payment is next. */
-export const OrderSubmittedV1 = z.object({ orderId, customerId, fulfilment: Fulfilment, total: Money, submittedAt: z.iso.datetime() });
+export const OrderSubmittedV1 = z.object({
+  orderId,
+  customerId,
+  fulfilment: Fulfilment,
+  total: Money,
+  submittedAt: z.iso.datetime(),
+});
 
 /**
  * Event-carried state transfer: the confirmed (paid) order carries what the kitchen needs to cook it
@@ -38,13 +44,28 @@ export const OrderConfirmedV1 = z.object({
 });
 
 /** Notification: identifiers and the reason only. */
-export const OrderCancelledV1 = z.object({ orderId, customerId, reason: z.string().min(1), cancelledAt: z.iso.datetime() });
+export const OrderCancelledV1 = z.object({
+  orderId,
+  customerId,
+  reason: z.string().min(1),
+  cancelledAt: z.iso.datetime(),
+});
 
 /** Wider identifiers: ready for delivery, the delivery context resolves the address from its own copy. */
-export const OrderReadyForDeliveryV1 = z.object({ orderId, customerId, deliveryAddressId: z.string().min(1) });
+export const OrderReadyForDeliveryV1 = z.object({
+  orderId,
+  customerId,
+  deliveryAddressId: z.string().min(1),
+});
 
 /** Identifiers: the order waits at the counter. */
 export const OrderReadyForCollectionV1 = z.object({ orderId, customerId });
 
 /** State transfer: the completed order carries its total, which loyalty turns into points. */
-export const OrderCompletedV1 = z.object({ orderId, customerId, fulfilment: Fulfilment, total: Money, completedAt: z.iso.datetime() });
+export const OrderCompletedV1 = z.object({
+  orderId,
+  customerId,
+  fulfilment: Fulfilment,
+  total: Money,
+  completedAt: z.iso.datetime(),
+});

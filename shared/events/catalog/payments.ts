@@ -10,12 +10,28 @@ const paymentId = z.string().min(1);
  * Card tokens stand for card details held by the (simulated) card processor; see workers/payments.
  */
 export const CardToken = z.string().regex(/^tok_[a-z0-9_]{1,40}$/, "a card token such as tok_visa");
-export const TakePaymentV1 = z.object({ orderId, customerId: CustomerId, amount: Money, cardToken: CardToken });
+export const TakePaymentV1 = z.object({
+  orderId,
+  customerId: CustomerId,
+  amount: Money,
+  cardToken: CardToken,
+});
 export const RefundPaymentV1 = z.object({ orderId, reason: z.string().min(1) });
 
 /** The card payment went through. */
 export const PaymentTakenV1 = z.object({ orderId, paymentId, amount: Money, takenAt: z.iso.datetime() });
 /** The card payment was declined. */
-export const PaymentFailedV1 = z.object({ orderId, paymentId, reason: z.string().min(1), failedAt: z.iso.datetime() });
+export const PaymentFailedV1 = z.object({
+  orderId,
+  paymentId,
+  reason: z.string().min(1),
+  failedAt: z.iso.datetime(),
+});
 /** A taken payment was given back. */
-export const PaymentRefundedV1 = z.object({ orderId, paymentId, amount: Money, reason: z.string().min(1), refundedAt: z.iso.datetime() });
+export const PaymentRefundedV1 = z.object({
+  orderId,
+  paymentId,
+  amount: Money,
+  reason: z.string().min(1),
+  refundedAt: z.iso.datetime(),
+});

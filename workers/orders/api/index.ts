@@ -18,14 +18,30 @@ export const api = new Hono<OrdersApp>()
     await next();
     c.res.headers.set("traceparent", c.var.traceparent);
   })
-  .use("*", bodyLimit({ maxSize: 32 * 1024, onError: (c) => errorResponse(c, 413, "payload_too_large", "The body is larger than 32 KB.", [{ field: "body", reason: "larger than 32 KB" }]) }))
+  .use(
+    "*",
+    bodyLimit({
+      maxSize: 32 * 1024,
+      onError: (c) =>
+        errorResponse(c, 413, "payload_too_large", "The body is larger than 32 KB.", [
+          { field: "body", reason: "larger than 32 KB" },
+        ]),
+    }),
+  )
   .get("/", (c) =>
     c.json({
       service: "plant-based-pizza",
       menu: "/menu",
       orders: "/orders",
       schemas: "/schemas/events",
-      contexts: ["/customers/me/addresses", "/loyalty/me", "/kitchen/tickets/{orderId}", "/delivery/orders/{orderId}", "/collection/orders/{orderId}", "/analytics/revenue"],
+      contexts: [
+        "/customers/me/addresses",
+        "/loyalty/me",
+        "/kitchen/tickets/{orderId}",
+        "/delivery/orders/{orderId}",
+        "/collection/orders/{orderId}",
+        "/analytics/revenue",
+      ],
     }),
   )
   .route("/menu", menuRoutes)
@@ -33,8 +49,17 @@ export const api = new Hono<OrdersApp>()
   .route("/schemas/events", schemaRoutes)
   .route("/ops", opsRoutes)
   .route("/", gatewayRoutes)
-  .notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`))
+  .notFound((c) =>
+    errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+  )
   .onError((error, c) => {
-    logEvent({ at: "orders-api", outcome: "error", method: c.req.method, route: c.req.routePath, traceparent: c.var.traceparent, reason: error.message });
+    logEvent({
+      at: "orders-api",
+      outcome: "error",
+      method: c.req.method,
+      route: c.req.routePath,
+      traceparent: c.var.traceparent,
+      reason: error.message,
+    });
     return errorResponse(c, 500, "internal_error", "Something went wrong; it has been logged.");
   });

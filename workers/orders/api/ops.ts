@@ -18,12 +18,19 @@ export const opsRoutes = newRoutes()
   .get("/dead-letters", async (c) => {
     const queue = c.req.query("queue");
     if (queue !== undefined && !deadLetterQueues.includes(queue)) {
-      return errorResponse(c, 400, "validation_failed", "Unknown dead-letter queue.", [{ field: "queue", reason: `one of ${deadLetterQueues.join(", ")}` }]);
+      return errorResponse(c, 400, "validation_failed", "Unknown dead-letter queue.", [
+        { field: "queue", reason: `one of ${deadLetterQueues.join(", ")}` },
+      ]);
     }
     const limit = Limit.safeParse(c.req.query("limit"));
-    if (!limit.success) return errorResponse(c, 400, "validation_failed", "Bad limit.", [{ field: "limit", reason: "a whole number from 1 to 500" }]);
+    if (!limit.success)
+      return errorResponse(c, 400, "validation_failed", "Bad limit.", [
+        { field: "limit", reason: "a whole number from 1 to 500" },
+      ]);
     const offices = c.env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>;
-    const lists = await Promise.all((queue ? [queue] : deadLetterQueues).map((q) => offices.getByName(q).list(limit.data)));
+    const lists = await Promise.all(
+      (queue ? [queue] : deadLetterQueues).map((q) => offices.getByName(q).list(limit.data)),
+    );
     const deadLetters = lists
       .flat()
       .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))

@@ -20,14 +20,22 @@ export const orderRoutes = newRoutes()
     const parsed = await readJsonBody(c);
     if (!parsed.ok) return parsed.response;
     const body = SubmitOrderBody.safeParse(parsed.body);
-    if (!body.success) return errorResponse(c, 400, "validation_failed", "The order is not valid.", zodIssues(body.error));
+    if (!body.success)
+      return errorResponse(c, 400, "validation_failed", "The order is not valid.", zodIssues(body.error));
     const priced = priceOrder(body.data);
-    if ("issues" in priced) return errorResponse(c, 400, "validation_failed", "The order is not valid.", priced.issues);
+    if ("issues" in priced)
+      return errorResponse(c, 400, "validation_failed", "The order is not valid.", priced.issues);
 
     const keyHeader = c.req.header("Idempotency-Key");
     const key = keyHeader === undefined ? undefined : IdempotencyKey.safeParse(keyHeader);
     if (key && !key.success) {
-      return errorResponse(c, 400, "validation_failed", "The Idempotency-Key header is not valid.", zodIssues(key.error, "Idempotency-Key"));
+      return errorResponse(
+        c,
+        400,
+        "validation_failed",
+        "The Idempotency-Key header is not valid.",
+        zodIssues(key.error, "Idempotency-Key"),
+      );
     }
     const customerId = c.var.principal.id;
     const { deliveryAddressId } = body.data;
@@ -35,7 +43,10 @@ export const orderRoutes = newRoutes()
     // so an address added a moment ago may not be known yet; the client may retry with the same key.
     if (deliveryAddressId && !(await c.env.ADDRESS_BOOKS.getByName(customerId).owns(deliveryAddressId))) {
       return errorResponse(c, 400, "validation_failed", "The order is not valid.", [
-        { field: "deliveryAddressId", reason: "not one of your delivery addresses (a new address can take a few seconds to be known)" },
+        {
+          field: "deliveryAddressId",
+          reason: "not one of your delivery addresses (a new address can take a few seconds to be known)",
+        },
       ]);
     }
     const orderId = await orderIdFor(customerId, key?.data);
@@ -54,9 +65,13 @@ export const orderRoutes = newRoutes()
       paymentTimeoutSeconds: Number(c.env.PAYMENT_TIMEOUT_SECONDS),
     });
     if (result.outcome === "conflict") {
-      return errorResponse(c, 422, "idempotency_key_reused", "This Idempotency-Key was already used for a different order.", [
-        { field: "Idempotency-Key", reason: "already used with a different body" },
-      ]);
+      return errorResponse(
+        c,
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different order.",
+        [{ field: "Idempotency-Key", reason: "already used with a different body" }],
+      );
     }
     if (result.outcome === "replayed") c.header("Idempotent-Replayed", "true");
     c.header("Location", `/orders/${result.orderId}`);
@@ -64,12 +79,16 @@ export const orderRoutes = newRoutes()
   })
   .get("/:orderId", async (c) => {
     const orderId = c.req.param("orderId");
-    const view = OrderId.safeParse(orderId).success ? await c.env.ORDERS.getByName(orderId).view(c.var.principal.id) : undefined;
+    const view = OrderId.safeParse(orderId).success
+      ? await c.env.ORDERS.getByName(orderId).view(c.var.principal.id)
+      : undefined;
     return view ? c.json(view) : notFound(c, orderId);
   })
   .get("/:orderId/events", async (c) => {
     const orderId = c.req.param("orderId");
-    const events = OrderId.safeParse(orderId).success ? await c.env.ORDERS.getByName(orderId).appliedEvents(c.var.principal.id) : undefined;
+    const events = OrderId.safeParse(orderId).success
+      ? await c.env.ORDERS.getByName(orderId).appliedEvents(c.var.principal.id)
+      : undefined;
     return events ? c.json({ orderId, events }) : notFound(c, orderId);
   })
   .post("/:orderId/cancel", async (c) => {

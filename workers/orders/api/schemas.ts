@@ -10,11 +10,22 @@ import { newRoutes } from "./app";
 export const schemaRoutes = newRoutes()
   .get("/", (c) =>
     c.json({
-      events: eventTypes.map((type) => ({ type, producer: registry[type].producer, shape: registry[type].shape, dataschema: dataschemaFor(type) })),
+      events: eventTypes.map((type) => ({
+        type,
+        producer: registry[type].producer,
+        shape: registry[type].shape,
+        dataschema: dataschemaFor(type),
+      })),
     }),
   )
   .get("/:file{.+\\.json}", (c) => {
     const type = c.req.param("file").replace(/\.json$/, "");
-    if (!isRegistered(type)) return errorResponse(c, 404, "not_found", `No event type ${type} in the registry.`);
-    return c.json({ $id: dataschemaFor(type), title: type, description: registry[type].summary, ...z.toJSONSchema(registry[type].schema) });
+    if (!isRegistered(type))
+      return errorResponse(c, 404, "not_found", `No event type ${type} in the registry.`);
+    return c.json({
+      $id: dataschemaFor(type),
+      title: type,
+      description: registry[type].summary,
+      ...z.toJSONSchema(registry[type].schema),
+    });
   });
