@@ -19,7 +19,7 @@ const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
 /**
  * The orders worker binds the dead-letter office (by script_name) and every context's API (service
  * bindings): its tests run those workers too, from their bundles (`npm test` builds first). The
- * dead-letter office also files what the orders projection dead-letters, so tests can read it back.
+ * dead-letter office also files what orders' event handlers dead-letter, so tests can read it back.
  */
 const ORDERS_AUXILIARY_WORKERS = [
   auxiliaryWorker("dead-letters", { queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } } }),

@@ -49,7 +49,7 @@ describe("the event bus", () => {
     const events = (await pizza.orderEvents(grace, body.orderId)).body.events;
     const kitchenEvent = events.find((e) => e.type === "com.plantbasedpizza.kitchen.preparation-started.v1");
 
-    // Redeliver the kitchen's event, then a new kitchen event the projection will visibly record.
+    // Redeliver the kitchen's event, then a new kitchen event orders will visibly record.
     const marker = { ...kitchenEvent, id: crypto.randomUUID() };
     expect((await pizza.putOnBus(operator, kitchenEvent)).status).toBe(202);
     expect((await pizza.putOnBus(operator, marker)).status).toBe(202);

@@ -5,7 +5,7 @@ import { staffFlows } from "../support/staff-flows";
 
 /**
  * The backbone end to end, through every worker as `npm run dev` runs them: the orders API, the
- * order's Durable Object and outbox, the bus and router, payments, the kitchen, the orders projection.
+ * order's Durable Object and outbox, the bus and router, payments, the kitchen, orders' event handlers.
  * (This system runs without simulated staff: the tests play the cook.)
  */
 const pizza = pizzaClient(inject("baseUrl"));

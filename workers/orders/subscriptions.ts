@@ -1,6 +1,6 @@
 import { defineSubscription } from "../../shared/bus/subscription";
 
-/** The orders projection keeps each order's lifecycle and read model in step with what the other contexts do to it. */
+/** Orders keeps each order's lifecycle and read model in step with what the other contexts do to it. */
 export const ordersSubscription = defineSubscription({
   subscriber: "orders",
   queue: "orders-inbox",

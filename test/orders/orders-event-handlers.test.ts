@@ -11,7 +11,7 @@ import { waitFor } from "../support/wait-for";
 import { queueConsumer } from "../support/queue-batch";
 
 /**
- * The orders projection through the shared consumer harness: real queue batches handed to the
+ * Orders' event handlers through the shared consumer harness: real queue batches handed to the
  * worker's queue handler, real Order objects, dead letters filed by the real dead-letter office.
  */
 const orders = env.ORDERS;
@@ -57,7 +57,7 @@ async function deadLetters(): Promise<{ messageId: string; reason: string; queue
   return (await res.json<{ deadLetters: [] }>()).deadLetters;
 }
 
-describe("the orders projection", () => {
+describe("orders' event handlers", () => {
   it("moves the order to preparing when the kitchen starts, and acks", async () => {
     const orderId = await placeOrder();
     const result = await deliver(preparationStarted(orderId));
