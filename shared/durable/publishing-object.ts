@@ -1,4 +1,4 @@
-import type { PizzaEvent } from "../events/envelope";
+import { publishedVersions, type AnyPizzaEvent, type PizzaEvent } from "../events/envelope";
 import { logEvent } from "../log";
 import { InboxObject } from "./inbox-object";
 import { Outbox } from "./outbox";
@@ -37,7 +37,8 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
   protected record<R>(change: () => R, events: () => PizzaEvent[]): R {
     const result = this.ctx.storage.transactionSync(() => {
       const r = change();
-      this.outbox.add(events());
+      // Each event with the older versions still published beside it (a migration window).
+      this.outbox.add(events().flatMap((e) => publishedVersions(e as AnyPizzaEvent)));
       return r;
     });
     // No await since the transaction: the alarm lands in the same atomic write batch, so a crash can

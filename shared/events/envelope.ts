@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { dataschemaFor, isRegistered, registry, type EventData, type EventType } from "./registry";
+import {
+  dataschemaFor,
+  deprecationOf,
+  downgradesFrom,
+  isPastSunset,
+  isRegistered,
+  registry,
+  type EventData,
+  type EventType,
+} from "./registry";
 import { isTraceparent } from "./trace";
 
 /**
@@ -19,6 +28,11 @@ export interface PizzaEvent<T extends EventType = EventType> {
   dataschema: string;
   traceparent: string;
   causationid: string;
+  /** The CloudEvents deprecation extension, on every event of a deprecated version. */
+  deprecated?: true;
+  deprecationfrom?: string;
+  deprecationsunset?: string;
+  deprecationmigration?: string;
   data: EventData<T>;
 }
 
@@ -55,8 +69,11 @@ export function createEvent<T extends EventType>(
   type: T,
   data: EventData<T>,
   cause: Causation,
+  now: Date = new Date(),
 ): PizzaEvent<T> {
   if (!isRegistered(type)) throw new Error(`unregistered event type ${String(type)}`);
+  if (isPastSunset(type, now))
+    throw new Error(`${type} is past its sunset: publish ${deprecationOf(type)!.replacedBy}`);
   if (!isTraceparent(cause.traceparent))
     throw new Error("createEvent: traceparent is not a W3C trace context");
   const definition = registry[type];
@@ -65,7 +82,7 @@ export function createEvent<T extends EventType>(
     id: crypto.randomUUID(),
     source: sourceOf(definition.producer),
     type,
-    time: new Date().toISOString(),
+    time: now.toISOString(),
     datacontenttype: "application/json",
     dataschema: dataschemaFor(type),
     traceparent: cause.traceparent,
@@ -73,7 +90,30 @@ export function createEvent<T extends EventType>(
     data: definition.schema.parse(data) as EventData<T>,
   };
   if (cause.subject !== undefined) event.subject = cause.subject;
+  const deprecation = deprecationOf(type);
+  if (deprecation) {
+    event.deprecated = true;
+    event.deprecationfrom = deprecation.since;
+    event.deprecationsunset = deprecation.sunset;
+    event.deprecationmigration = deprecation.migration;
+  }
   return event;
+}
+
+/**
+ * What a producer publishes for one of its events: the event itself and, during a migration window,
+ * every older version still read by someone, derived by its registered downgrade (registry.ts), with
+ * the same trace, cause and subject. Publishers put all of them in the same outbox transaction, so a
+ * v1 subscriber gets v1 of every order for exactly as long as a v2 subscriber gets v2. Past an older
+ * version's sunset it is no longer derived.
+ */
+export function publishedVersions(event: AnyPizzaEvent, now: Date = new Date()): AnyPizzaEvent[] {
+  const cause: Causation = { traceparent: event.traceparent, causationid: event.causationid };
+  if (event.subject !== undefined) cause.subject = event.subject;
+  const older = downgradesFrom(event.type)
+    .filter((d) => !isPastSunset(d.to, now))
+    .map((d) => createEvent(d.to, d.derive(event.data) as never, cause, now) as AnyPizzaEvent);
+  return [event, ...older];
 }
 
 /** Gives a decided event (type and data, see NewEvent) its envelope, as `createEvent` does. */
@@ -93,6 +133,11 @@ const Envelope = z.object({
   dataschema: z.url(),
   traceparent: z.string().refine(isTraceparent, "not a W3C traceparent"),
   causationid: z.string().min(1),
+  // The deprecation extension: kept, so a consumer can see that what it reads is going away.
+  deprecated: z.literal(true).optional(),
+  deprecationfrom: z.iso.datetime({ offset: true }).optional(),
+  deprecationsunset: z.iso.datetime({ offset: true }).optional(),
+  deprecationmigration: z.url().optional(),
   data: z.unknown(),
 });
 

@@ -7,7 +7,9 @@ import { PointsAwardedV1 } from "./catalog/loyalty";
 import {
   OrderCancelledV1,
   OrderCompletedV1,
+  OrderCompletedV2,
   OrderConfirmedV1,
+  OrderConfirmedV2,
   OrderReadyForCollectionV1,
   OrderReadyForDeliveryV1,
   OrderSubmittedV1,
@@ -40,6 +42,23 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   schema: S;
   /** A valid payload, for docs/EVENTS.md and tests. */
   example: z.input<S>;
+  /** Absent while the version is active; set once it is deprecated (RFC 0001 shows the path). */
+  deprecation?: Deprecation;
+}
+
+/**
+ * A deprecated version (the CloudEvents deprecation extension, on every event of it): since when, its
+ * sunset (after which it is no longer published, derived or routed; a sunset may move later, never
+ * earlier), the version replacing it and where the migration is explained.
+ */
+export interface Deprecation {
+  /** RFC 3339. */
+  since: string;
+  /** RFC 3339; the gate (npm run schemas:check) fails if it moves earlier than the published snapshot. */
+  sunset: string;
+  replacedBy: string;
+  /** A URI explaining how to move (the RFC). */
+  migration: string;
 }
 
 /** Keeps each entry's example type-checked against its own schema. */
@@ -52,6 +71,15 @@ const total = { amount: 2300, currency: "GBP" };
 const ticketId = `ticket-${orderId}`;
 const paymentId = `payment-${orderId}`;
 const delivery = { orderId, deliveryId: `delivery-${orderId}`, driverId: "driver-7" };
+const gbp = (amount: number) => ({ amount, currency: "GBP" });
+const taxed = (net: number, tax: number) => ({ net: gbp(net), tax: gbp(tax), gross: gbp(net + tax) });
+
+/** RFC 0001: order prices with tax. v1 of confirmed and completed stays published, derived from v2, until then. */
+const PRICES_WITH_TAX: Omit<Deprecation, "replacedBy"> = {
+  since: "2026-11-24T00:00:00Z",
+  sunset: "2027-03-31T00:00:00Z",
+  migration: "https://plantbasedpizza.dev/rfcs/0001-order-prices-with-tax",
+};
 
 export const registry = {
   "com.plantbasedpizza.order.submitted.v1": define({
@@ -73,6 +101,7 @@ export const registry = {
     shape: "state-transfer",
     summary: "The order is paid and confirmed; it carries its items, quantities and total.",
     schema: OrderConfirmedV1,
+    deprecation: { ...PRICES_WITH_TAX, replacedBy: "com.plantbasedpizza.order.confirmed.v2" },
     example: {
       orderId,
       customerId,
@@ -89,6 +118,40 @@ export const registry = {
       ],
       deliveryFee: { amount: 300, currency: "GBP" },
       total,
+      confirmedAt: at,
+    },
+  }),
+  "com.plantbasedpizza.order.confirmed.v2": define({
+    producer: "orders",
+    shape: "state-transfer",
+    summary:
+      "The order is paid and confirmed; it carries its items and quantities, and prices with their tax: each line's rate and net, tax and gross, and the total as { net, tax, gross }.",
+    schema: OrderConfirmedV2,
+    example: {
+      orderId,
+      customerId,
+      fulfilment: "delivery",
+      deliveryAddressId: "address-3",
+      items: [
+        {
+          recipeId: "margherita",
+          name: "Margherita",
+          quantity: 1,
+          unitPrice: gbp(1000),
+          taxRateBasisPoints: 2000,
+          total: taxed(833, 167),
+        },
+        {
+          recipeId: "verdure",
+          name: "Verdure",
+          quantity: 1,
+          unitPrice: gbp(1000),
+          taxRateBasisPoints: 2000,
+          total: taxed(833, 167),
+        },
+      ],
+      deliveryFee: { taxRateBasisPoints: 2000, total: taxed(250, 50) },
+      total: taxed(1916, 384),
       confirmedAt: at,
     },
   }),
@@ -125,7 +188,15 @@ export const registry = {
     shape: "state-transfer",
     summary: "The customer has the order; it carries the total.",
     schema: OrderCompletedV1,
+    deprecation: { ...PRICES_WITH_TAX, replacedBy: "com.plantbasedpizza.order.completed.v2" },
     example: { orderId, customerId, fulfilment: "delivery", total, completedAt: at },
+  }),
+  "com.plantbasedpizza.order.completed.v2": define({
+    producer: "orders",
+    shape: "state-transfer",
+    summary: "The customer has the order; it carries the total as { net, tax, gross }.",
+    schema: OrderCompletedV2,
+    example: { orderId, customerId, fulfilment: "delivery", total: taxed(1916, 384), completedAt: at },
   }),
   "com.plantbasedpizza.payment.taken.v1": define({
     producer: "payments",
@@ -234,4 +305,72 @@ export function isRegistered(type: string): type is EventType {
 const SCHEMA_BASE = "https://plantbasedpizza.dev/schemas/events/";
 export function dataschemaFor(type: EventType): string {
   return `${SCHEMA_BASE}${type}.json`;
+}
+
+// ---- Versions and their life ------------------------------------------------------------------------
+
+/** `…order.confirmed.v2` -> the family `…order.confirmed` and the major version 2. */
+export function versionOf(type: string): { family: string; version: number } {
+  const match = /^(.*)\.v([1-9][0-9]*)$/.exec(type);
+  if (!match) throw new Error(`${type} does not end in a major version (.vN)`);
+  return { family: match[1]!, version: Number(match[2]) };
+}
+
+export function deprecationOf(type: EventType): Deprecation | undefined {
+  return (registry[type] as EventDefinition).deprecation;
+}
+
+/** Past its sunset, a version is no longer published, derived or routed. */
+export function isPastSunset(type: EventType, now: Date = new Date()): boolean {
+  const deprecation = deprecationOf(type);
+  return deprecation !== undefined && now.getTime() >= Date.parse(deprecation.sunset);
+}
+
+/**
+ * A registered downgrade: how an older version that some subscribers still read is derived from the
+ * version replacing it. During the migration window the producer publishes the derived event beside
+ * the new one, in the same outbox transaction (publishedVersions in envelope.ts), until the older
+ * version's sunset. Each is tested in test/shared/event-versions.test.ts.
+ */
+export interface Downgrade {
+  from: EventType;
+  to: EventType;
+  derive(data: unknown): unknown;
+}
+
+const downgrade = <From extends EventType, To extends EventType>(
+  from: From,
+  to: To,
+  derive: (data: EventData<From>) => EventData<To>,
+): Downgrade => ({ from, to, derive: derive as (data: unknown) => unknown });
+
+export const downgrades: readonly Downgrade[] = [
+  // v1 readers get the tax-inclusive (gross) amounts they always had.
+  downgrade("com.plantbasedpizza.order.confirmed.v2", "com.plantbasedpizza.order.confirmed.v1", (v2) => ({
+    orderId: v2.orderId,
+    customerId: v2.customerId,
+    fulfilment: v2.fulfilment,
+    ...(v2.deliveryAddressId !== undefined ? { deliveryAddressId: v2.deliveryAddressId } : {}),
+    items: v2.items.map(({ recipeId, name, quantity, unitPrice }) => ({
+      recipeId,
+      name,
+      quantity,
+      unitPrice,
+    })),
+    ...(v2.deliveryFee !== undefined ? { deliveryFee: v2.deliveryFee.total.gross } : {}),
+    total: v2.total.gross,
+    confirmedAt: v2.confirmedAt,
+  })),
+  downgrade("com.plantbasedpizza.order.completed.v2", "com.plantbasedpizza.order.completed.v1", (v2) => ({
+    orderId: v2.orderId,
+    customerId: v2.customerId,
+    fulfilment: v2.fulfilment,
+    total: v2.total.gross,
+    completedAt: v2.completedAt,
+  })),
+];
+
+/** The older versions derived from `type` for the subscribers still on them. */
+export function downgradesFrom(type: EventType): Downgrade[] {
+  return downgrades.filter((d) => d.from === type);
 }

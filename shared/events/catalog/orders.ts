@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CustomerId, OrderId } from "./ids";
-import { Money } from "./money";
+import { Money, TaxedMoney, TaxRate } from "./money";
 
 /** Shapes the orders context publishes (events) and sends (commands to payments). */
 export const Fulfilment = z.enum(["collection", "delivery"]);
@@ -12,8 +12,19 @@ export const OrderLine = z.object({
   quantity: z.number().int().positive(),
   unitPrice: Money,
 });
-/** One priced line of an order, as every event that carries lines has it. */
+/** One priced line of an order, as version 1 events carry it: the tax-inclusive unit price only. */
 export type OrderLine = z.infer<typeof OrderLine>;
+
+/**
+ * One priced line with its tax (version 2): the unit price as the menu quotes it (tax included), the
+ * line's tax rate, and the line's total split into net, tax and gross.
+ */
+export const TaxedOrderLine = OrderLine.extend({ taxRateBasisPoints: TaxRate, total: TaxedMoney });
+export type TaxedOrderLine = z.infer<typeof TaxedOrderLine>;
+
+/** The delivery fee with its tax (version 2). */
+export const TaxedDeliveryFee = z.object({ taxRateBasisPoints: TaxRate, total: TaxedMoney });
+export type TaxedDeliveryFee = z.infer<typeof TaxedDeliveryFee>;
 
 const orderId = OrderId;
 const customerId = CustomerId;
@@ -43,6 +54,23 @@ export const OrderConfirmedV1 = z.object({
   confirmedAt: z.iso.datetime(),
 });
 
+/**
+ * Version 2 (RFC 0001, docs/rfcs/0001-order-prices-with-tax.md): the same state transfer with prices
+ * that carry their tax (each line's rate, net, tax and gross; the total as { net, tax, gross }), so
+ * analytics can report net revenue and tax per country. Breaking for v1 readers (`total` changed type).
+ */
+export const OrderConfirmedV2 = z.object({
+  orderId,
+  customerId,
+  fulfilment: Fulfilment,
+  deliveryAddressId: z.string().min(1).optional(),
+  items: z.array(TaxedOrderLine).min(1),
+  /** Delivery orders only: the delivery fee with its tax, included in `total`. */
+  deliveryFee: TaxedDeliveryFee.optional(),
+  total: TaxedMoney,
+  confirmedAt: z.iso.datetime(),
+});
+
 /** Notification: identifiers and the reason only. */
 export const OrderCancelledV1 = z.object({
   orderId,
@@ -67,5 +95,14 @@ export const OrderCompletedV1 = z.object({
   customerId,
   fulfilment: Fulfilment,
   total: Money,
+  completedAt: z.iso.datetime(),
+});
+
+/** Version 2 (RFC 0001): the completed order's total as { net, tax, gross }. */
+export const OrderCompletedV2 = z.object({
+  orderId,
+  customerId,
+  fulfilment: Fulfilment,
+  total: TaxedMoney,
   completedAt: z.iso.datetime(),
 });
