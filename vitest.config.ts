@@ -91,6 +91,7 @@ export default defineConfig({
             "test/bus/**/*.test.ts",
             "test/docs/**/*.test.ts",
             "test/architecture/**/*.test.ts",
+            "test/contract/**/*.test.ts",
             PURE_RULES,
           ],
         },
