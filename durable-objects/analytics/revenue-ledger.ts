@@ -4,16 +4,22 @@ import { InboxObject } from "../../shared/durable/inbox-object";
 
 /**
  * One month's revenue (one object per UTC month, `YYYY-MM`, so no single object counts every order):
- * per day and currency, the confirmed orders' totals and how many orders. Each order counts once: the
+ * per day and currency, the confirmed orders' totals (gross, and since order.confirmed.v2 the net
+ * revenue and the tax in it) and how many orders. Each order counts once: the
  * inbox drops a redelivered event, and the counted orders drop a second event about the same order.
  * It publishes nothing, so it needs no outbox.
  */
-export interface DailyRevenue {
+// A type (not an interface) so it can name SQL rows, which must be indexable.
+export type DailyRevenue = {
   day: string;
   currency: string;
+  /** Gross revenue (what customers paid, tax included), minor units. */
   amount: number;
+  /** Net revenue and the tax in `amount`, minor units. */
+  net: number;
+  tax: number;
   orders: number;
-}
+};
 
 /** The UTC month (`YYYY-MM`) and day (`YYYY-MM-DD`) an order was confirmed in. */
 export function ledgerDay(confirmedAt: string): { month: string; day: string } {
@@ -28,10 +34,19 @@ export class RevenueLedger extends InboxObject {
       day TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL, orders INTEGER NOT NULL,
       PRIMARY KEY (day, currency))`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS counted_orders (order_id TEXT PRIMARY KEY, day TEXT NOT NULL)");
+    // Ledgers made before order prices carried tax (RFC 0001) gain the columns; their old days show 0.
+    const columns = this.sql
+      .exec<{ name: string }>("PRAGMA table_info(revenue)")
+      .toArray()
+      .map((c) => c.name);
+    if (!columns.includes("net")) {
+      this.sql.exec("ALTER TABLE revenue ADD COLUMN net INTEGER NOT NULL DEFAULT 0");
+      this.sql.exec("ALTER TABLE revenue ADD COLUMN tax INTEGER NOT NULL DEFAULT 0");
+    }
   }
 
-  /** Order confirmed: add its total to its day's revenue in its currency, once per order. */
-  countOrder(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v1">): HandlerOutcome {
+  /** Order confirmed: add its total (net, tax, gross) to its day's revenue in its currency, once per order. */
+  countOrder(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v2">): HandlerOutcome {
     const { orderId, total, confirmedAt } = event.data;
     const { day } = ledgerDay(confirmedAt);
     let counted = false;
@@ -40,11 +55,14 @@ export class RevenueLedger extends InboxObject {
         return;
       this.sql.exec("INSERT INTO counted_orders (order_id, day) VALUES (?, ?)", orderId, day);
       this.sql.exec(
-        `INSERT INTO revenue (day, currency, amount, orders) VALUES (?, ?, ?, 1)
-         ON CONFLICT (day, currency) DO UPDATE SET amount = amount + excluded.amount, orders = orders + 1`,
+        `INSERT INTO revenue (day, currency, amount, net, tax, orders) VALUES (?, ?, ?, ?, ?, 1)
+         ON CONFLICT (day, currency) DO UPDATE SET amount = amount + excluded.amount, net = net + excluded.net,
+           tax = tax + excluded.tax, orders = orders + 1`,
         day,
-        total.currency,
-        total.amount,
+        total.gross.currency,
+        total.gross.amount,
+        total.net.amount,
+        total.tax.amount,
       );
       counted = true;
     });
@@ -54,12 +72,12 @@ export class RevenueLedger extends InboxObject {
   /** Revenue of the days from..to (inclusive) that fall in this month, by day then currency. */
   revenue(from: string, to: string): DailyRevenue[] {
     return this.sql
-      .exec<{ day: string; currency: string; amount: number; orders: number }>(
-        "SELECT day, currency, amount, orders FROM revenue WHERE day >= ? AND day <= ? ORDER BY day, currency",
+      .exec<DailyRevenue>(
+        "SELECT day, currency, amount, net, tax, orders FROM revenue WHERE day >= ? AND day <= ? ORDER BY day, currency",
         from,
         to,
       )
       .toArray()
-      .map(({ day, currency, amount, orders }) => ({ day, currency, amount, orders }));
+      .map(({ day, currency, amount, net, tax, orders }) => ({ day, currency, amount, net, tax, orders }));
   }
 }

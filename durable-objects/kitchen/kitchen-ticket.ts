@@ -64,7 +64,7 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   }
 
   /** Order confirmed: the ticket waits for a cook. (A cancellation that overtook it leaves it withdrawn.) */
-  openTicket(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v1">): HandlerOutcome {
+  openTicket(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v2">): HandlerOutcome {
     const { orderId, items } = event.data;
     return this.inbox.once(event, () => {
       const existing = this.row();

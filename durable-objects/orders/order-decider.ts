@@ -1,6 +1,6 @@
 import { accept, reject, type Decider, type Decision } from "../../shared/durable/decider";
-import type { Money } from "../../shared/events/catalog/money";
-import type { Fulfilment, OrderLine } from "../../shared/events/catalog/orders";
+import type { TaxedMoney } from "../../shared/events/catalog/money";
+import type { Fulfilment, TaxedDeliveryFee, TaxedOrderLine } from "../../shared/events/catalog/orders";
 import type { NewEvent } from "../../shared/events/envelope";
 import type { EventData, EventType } from "../../shared/events/registry";
 import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
@@ -18,15 +18,15 @@ import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
  */
 export type PaymentStatus = "pending" | "taken" | "failed" | "refund-requested" | "refunded";
 
-/** What the customer ordered, priced from the menu: fixed once the order is placed. */
+/** What the customer ordered, priced from the menu with the tax in each price: fixed once the order is placed. */
 export interface PlacedOrder {
   orderId: string;
   customerId: string;
   fulfilment: Fulfilment;
   deliveryAddressId?: string;
-  lines: OrderLine[];
-  deliveryFee?: Money;
-  total: Money;
+  lines: TaxedOrderLine[];
+  deliveryFee?: TaxedDeliveryFee;
+  total: TaxedMoney;
   /** When an order still waiting for its payment is cancelled (epoch milliseconds). */
   paymentDeadline: number;
 }
@@ -62,13 +62,13 @@ export function decide(command: OrderCommand, state: OrderState): Decision<NewEv
           orderId: order.orderId,
           customerId: order.customerId,
           fulfilment: order.fulfilment,
-          total: order.total,
+          total: order.total.gross,
           submittedAt: command.at,
         }),
         event("com.plantbasedpizza.payments.take-payment.v1", {
           orderId: order.orderId,
           customerId: order.customerId,
-          amount: order.total,
+          amount: order.total.gross,
           cardToken: command.cardToken,
         }),
       );
@@ -106,7 +106,7 @@ function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
       }
       if (state.status !== "submitted") return []; // confirmed already
       return [
-        event("com.plantbasedpizza.order.confirmed.v1", {
+        event("com.plantbasedpizza.order.confirmed.v2", {
           orderId: order.orderId,
           customerId: order.customerId,
           fulfilment: order.fulfilment,
@@ -140,7 +140,7 @@ function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
     case "com.plantbasedpizza.collection.order-collected.v1":
       if (state.status === "completed" || state.status === "cancelled") return [];
       return [
-        event("com.plantbasedpizza.order.completed.v1", {
+        event("com.plantbasedpizza.order.completed.v2", {
           orderId: order.orderId,
           customerId: order.customerId,
           fulfilment: order.fulfilment,

@@ -27,12 +27,14 @@ export const CANCELLABLE: readonly OrderStatus[] = ["submitted", "confirmed"];
 export const STATUS_AFTER: Partial<Record<EventType, OrderStatus>> = {
   "com.plantbasedpizza.order.submitted.v1": "submitted",
   "com.plantbasedpizza.order.confirmed.v1": "confirmed",
+  "com.plantbasedpizza.order.confirmed.v2": "confirmed",
   "com.plantbasedpizza.kitchen.preparation-started.v1": "preparing",
   "com.plantbasedpizza.kitchen.pizza-baked.v1": "baking",
   "com.plantbasedpizza.kitchen.quality-checked.v1": "quality-checked",
   "com.plantbasedpizza.order.ready-for-collection.v1": "ready-for-collection",
   "com.plantbasedpizza.delivery.order-collected-by-driver.v1": "out-for-delivery",
   "com.plantbasedpizza.order.completed.v1": "completed",
+  "com.plantbasedpizza.order.completed.v2": "completed",
   "com.plantbasedpizza.order.cancelled.v1": "cancelled",
 };
 

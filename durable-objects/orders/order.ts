@@ -1,8 +1,8 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import type { Decision } from "../../shared/durable/decider";
 import { PublishingObject } from "../../shared/durable/publishing-object";
-import type { Money } from "../../shared/events/catalog/money";
-import type { Fulfilment, OrderLine } from "../../shared/events/catalog/orders";
+import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
+import type { Fulfilment, TaxedOrderLine } from "../../shared/events/catalog/orders";
 import { envelop, type AnyPizzaEvent, type NewEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { registry } from "../../shared/events/registry";
 import type { CommandOutcome } from "../../shared/http/staff-command";
@@ -50,9 +50,14 @@ export interface OrderView {
   status: OrderStatus;
   fulfilment: Fulfilment;
   deliveryAddressId?: string;
-  items: OrderLine[];
+  /** Each line with its tax rate and its net, tax and gross total. */
+  items: TaxedOrderLine[];
+  /** Tax included. */
   deliveryFee?: Money;
+  /** What the customer pays, tax included. */
   total: Money;
+  /** The same total split into net and tax. */
+  totalWithTax: TaxedMoney;
   payment: { status: PaymentStatus };
   cancellation?: { reason: string };
   history: { status: OrderStatus; at: string; eventType: string; eventId: string }[];
@@ -73,7 +78,33 @@ type OrderRow = {
   payment_status: PaymentStatus;
   payment_deadline: number;
   cancel_reason: string | null;
+  /** JSON { deliveryFee?, total } with tax; null for an order placed before RFC 0001. */
+  prices: string | null;
 };
+
+/**
+ * The order's prices with their tax. An order stored before prices carried tax (RFC 0001) has only
+ * tax-inclusive amounts: it is read as carrying no tax breakdown (all net), never guessed.
+ */
+function pricesOf(row: OrderRow): Pick<PlacedOrder, "lines" | "deliveryFee" | "total"> {
+  type Stored = Omit<TaxedOrderLine, "taxRateBasisPoints" | "total"> & Partial<TaxedOrderLine>;
+  const lines = (JSON.parse(row.items) as Stored[]).map((l) => ({
+    ...l,
+    taxRateBasisPoints: l.taxRateBasisPoints ?? 0,
+    total:
+      l.total ?? includedTax({ amount: l.unitPrice.amount * l.quantity, currency: l.unitPrice.currency }, 0),
+  }));
+  if (row.prices !== null)
+    return { lines, ...(JSON.parse(row.prices) as Pick<PlacedOrder, "deliveryFee" | "total">) };
+  const money = (amount: number): Money => ({ amount, currency: row.currency });
+  return {
+    lines,
+    ...(row.delivery_fee !== null
+      ? { deliveryFee: { taxRateBasisPoints: 0, total: includedTax(money(row.delivery_fee), 0) } }
+      : {}),
+    total: includedTax(money(row.total_amount), 0),
+  };
+}
 
 const now = () => new Date().toISOString();
 
@@ -88,6 +119,9 @@ export class Order extends PublishingObject<Env> {
     CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL);`);
+    // Since RFC 0001 an order keeps its prices with their tax: the total and the fee as JSON.
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(orders)").toArray();
+    if (!columns.some((c) => c.name === "prices")) this.sql.exec("ALTER TABLE orders ADD COLUMN prices TEXT");
   }
 
   // ---- Commands ---------------------------------------------------------------------------------
@@ -239,16 +273,16 @@ export class Order extends PublishingObject<Env> {
   private state(): OrderState | undefined {
     const row = this.row();
     if (!row) return undefined;
-    const money = (amount: number): Money => ({ amount, currency: row.currency });
+    const { lines, deliveryFee, total } = pricesOf(row);
     return {
       order: {
         orderId: row.order_id,
         customerId: row.customer_id,
         fulfilment: row.fulfilment,
         ...(row.delivery_address_id ? { deliveryAddressId: row.delivery_address_id } : {}),
-        lines: JSON.parse(row.items) as OrderLine[],
-        ...(row.delivery_fee !== null ? { deliveryFee: money(row.delivery_fee) } : {}),
-        total: money(row.total_amount),
+        lines,
+        ...(deliveryFee ? { deliveryFee } : {}),
+        total,
         paymentDeadline: row.payment_deadline,
       },
       status: row.status,
@@ -263,22 +297,23 @@ export class Order extends PublishingObject<Env> {
     if (placement) {
       this.sql.exec(
         `INSERT INTO orders (order_id, customer_id, status, fulfilment, delivery_address_id, items, delivery_fee, total_amount,
-           currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason, prices)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         order.orderId,
         order.customerId,
         state.status!,
         order.fulfilment,
         order.deliveryAddressId ?? null,
         JSON.stringify(order.lines),
-        order.deliveryFee?.amount ?? null,
-        order.total.amount,
-        order.total.currency,
+        order.deliveryFee?.total.gross.amount ?? null,
+        order.total.gross.amount,
+        order.total.gross.currency,
         placement.fingerprint,
         placement.traceparent,
         state.payment,
         order.paymentDeadline,
         state.cancellation?.reason ?? null,
+        JSON.stringify({ deliveryFee: order.deliveryFee, total: order.total }),
       );
       return;
     }
@@ -310,8 +345,9 @@ export class Order extends PublishingObject<Env> {
       fulfilment: order.fulfilment,
       ...(order.deliveryAddressId ? { deliveryAddressId: order.deliveryAddressId } : {}),
       items: order.lines,
-      ...(order.deliveryFee ? { deliveryFee: order.deliveryFee } : {}),
-      total: order.total,
+      ...(order.deliveryFee ? { deliveryFee: order.deliveryFee.total.gross } : {}),
+      total: order.total.gross,
+      totalWithTax: order.total,
       payment: { status: state.payment },
       ...(state.cancellation ? { cancellation: state.cancellation } : {}),
       history,

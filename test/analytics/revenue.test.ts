@@ -3,6 +3,7 @@ import { listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledger";
 import type { Role } from "../../shared/auth/token";
+import { includedTax } from "../../shared/events/catalog/money";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/analytics";
@@ -16,12 +17,14 @@ import { queueConsumer } from "../support/queue-batch";
  */
 function orderConfirmed(
   confirmedAt: string,
-  total: { amount: number; currency: string },
+  gross: { amount: number; currency: string },
+  taxRateBasisPoints = 2000,
   orderId: string = crypto.randomUUID(),
 ) {
+  const total = includedTax(gross, taxRateBasisPoints);
   return createEvent(
-    "com.plantbasedpizza.order.confirmed.v1",
-    { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId, total, confirmedAt },
+    "com.plantbasedpizza.order.confirmed.v2",
+    { ...exampleData("com.plantbasedpizza.order.confirmed.v2"), orderId, total, confirmedAt },
     { traceparent: startTrace(), causationid: "test", subject: orderId },
   );
 }
@@ -40,7 +43,7 @@ describe("revenue per day and currency", () => {
     const result = await deliverBatch([
       orderConfirmed("2030-03-05T09:00:00.000Z", gbp(2300)),
       orderConfirmed("2030-03-05T23:59:59.999Z", gbp(1150)),
-      orderConfirmed("2030-03-05T12:00:00.000Z", { amount: 2800, currency: "EUR" }),
+      orderConfirmed("2030-03-05T12:00:00.000Z", { amount: 2800, currency: "EUR" }, 1900),
       orderConfirmed("2030-03-04T00:00:00.000Z", gbp(1000)),
       orderConfirmed("2030-03-06T00:00:00.000Z", gbp(999)),
     ]);
@@ -49,9 +52,10 @@ describe("revenue per day and currency", () => {
       from: "2030-03-04",
       to: "2030-03-05",
       revenue: [
-        { day: "2030-03-04", currency: "GBP", amount: 1000, orders: 1 },
-        { day: "2030-03-05", currency: "EUR", amount: 2800, orders: 1 },
-        { day: "2030-03-05", currency: "GBP", amount: 3450, orders: 2 },
+        // Each country's own VAT: 20% in GBP, 19% in EUR; net and tax are the sums of each order's.
+        { day: "2030-03-04", currency: "GBP", amount: 1000, net: 833, tax: 167, orders: 1 },
+        { day: "2030-03-05", currency: "EUR", amount: 2800, net: 2353, tax: 447, orders: 1 },
+        { day: "2030-03-05", currency: "GBP", amount: 3450, net: 2875, tax: 575, orders: 2 },
       ],
     });
   });
@@ -64,7 +68,7 @@ describe("revenue per day and currency", () => {
     // The same order under a new event id is still one order.
     await deliver({ ...confirmed, id: crypto.randomUUID() });
     expect((await revenue("?from=2030-04-10&to=2030-04-10")).revenue).toEqual([
-      { day: "2030-04-10", currency: "GBP", amount: 2300, orders: 1 },
+      { day: "2030-04-10", currency: "GBP", amount: 2300, net: 1917, tax: 383, orders: 1 },
     ]);
   });
 
@@ -84,11 +88,18 @@ describe("revenue per day and currency", () => {
 
   it("defaults to today, UTC", async () => {
     const today = new Date().toISOString().slice(0, 10);
-    await deliver(orderConfirmed(new Date().toISOString(), { amount: 777, currency: "CHF" }));
+    await deliver(orderConfirmed(new Date().toISOString(), { amount: 777, currency: "CHF" }, 810));
     const answer = await revenue("");
     expect(answer.from).toBe(today);
     expect(answer.to).toBe(today);
-    expect(answer.revenue).toContainEqual({ day: today, currency: "CHF", amount: 777, orders: 1 });
+    expect(answer.revenue).toContainEqual({
+      day: today,
+      currency: "CHF",
+      amount: 777,
+      net: 719,
+      tax: 58,
+      orders: 1,
+    });
   });
 });
 

@@ -17,8 +17,8 @@ const cook: Principal = { id: "cook-1", role: "staff" };
 const cause = (orderId: string) => ({ traceparent: startTrace(), causationid: "test", subject: orderId });
 function orderConfirmed(orderId = crypto.randomUUID()) {
   return createEvent(
-    "com.plantbasedpizza.order.confirmed.v1",
-    { ...exampleData("com.plantbasedpizza.order.confirmed.v1"), orderId },
+    "com.plantbasedpizza.order.confirmed.v2",
+    { ...exampleData("com.plantbasedpizza.order.confirmed.v2"), orderId },
     cause(orderId),
   );
 }

@@ -22,20 +22,30 @@ const customerId = "alice";
 const gbp = (amount: number) => ({ amount, currency: "GBP" });
 const DEADLINE = Date.parse("2030-06-01T12:00:30.000Z");
 
+// Prices include 20% VAT: 2300 = 1917 net + 383 tax; the fee 300 = 250 + 50.
+const taxed = (net: number, tax: number) => ({ net: gbp(net), tax: gbp(tax), gross: gbp(net + tax) });
+const twoFunghi = {
+  recipeId: "funghi",
+  name: "Funghi",
+  quantity: 2,
+  unitPrice: gbp(1150),
+  taxRateBasisPoints: 2000,
+  total: taxed(1917, 383),
+};
 const collection: PlacedOrder = {
   orderId,
   customerId,
   fulfilment: "collection",
-  lines: [{ recipeId: "funghi", name: "Funghi", quantity: 2, unitPrice: gbp(1150) }],
-  total: gbp(2300),
+  lines: [twoFunghi],
+  total: taxed(1917, 383),
   paymentDeadline: DEADLINE,
 };
 const delivery: PlacedOrder = {
   ...collection,
   fulfilment: "delivery",
   deliveryAddressId: "address-7",
-  deliveryFee: gbp(300),
-  total: gbp(2600),
+  deliveryFee: { taxRateBasisPoints: 2000, total: taxed(250, 50) },
+  total: taxed(2167, 433),
 };
 const aCollectionOrder = placed(collection);
 const aDeliveryOrder = placed(delivery);
@@ -48,18 +58,18 @@ const submitted = (order = collection) =>
     orderId,
     customerId,
     fulfilment: order.fulfilment,
-    total: order.total,
+    total: order.total.gross,
     submittedAt: at,
   });
 const takePayment = (order = collection) =>
   e("com.plantbasedpizza.payments.take-payment.v1", {
     orderId,
     customerId,
-    amount: order.total,
+    amount: order.total.gross,
     cardToken: "tok_visa",
   });
 const confirmed = (order = collection) =>
-  e("com.plantbasedpizza.order.confirmed.v1", {
+  e("com.plantbasedpizza.order.confirmed.v2", {
     orderId,
     customerId,
     fulfilment: order.fulfilment,
@@ -74,7 +84,7 @@ const cancelled = (reason: string, cancelledAt = at) =>
 const refundPayment = (reason: string) =>
   e("com.plantbasedpizza.payments.refund-payment.v1", { orderId, reason });
 const completed = (order = collection) =>
-  e("com.plantbasedpizza.order.completed.v1", {
+  e("com.plantbasedpizza.order.completed.v2", {
     orderId,
     customerId,
     fulfilment: order.fulfilment,

@@ -33,17 +33,19 @@ const money = { amount: 1150, currency: "GBP" };
 const paid = { paymentId: "p-1", amount: money, takenAt: now() };
 
 describe("payment", () => {
-  it("confirms the order when the payment is taken, carrying its items and total", async () => {
+  it("confirms the order when the payment is taken, carrying its items and its prices with tax (v2)", async () => {
     const o = await submitted();
     expect((await o.view()).payment.status).toBe("pending");
     await o.apply("com.plantbasedpizza.payment.taken.v1", paid);
     expect(await o.statuses()).toEqual(["submitted", "confirmed"]);
     expect((await o.view()).payment.status).toBe("taken");
     const events = (await o.order.appliedEvents("alice"))!;
-    expect(events.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v1")?.data).toMatchObject({
-      items: [{ recipeId: "funghi", quantity: 1 }],
-      total: money,
+    expect(events.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v2")?.data).toMatchObject({
+      items: [{ recipeId: "funghi", quantity: 1, taxRateBasisPoints: 2000 }],
+      // 11.50 with 20% VAT included: 9.58 net, 1.92 tax.
+      total: { net: { amount: 958, currency: "GBP" }, tax: { amount: 192, currency: "GBP" }, gross: money },
     });
+    expect(events.some((e) => e.type === "com.plantbasedpizza.order.confirmed.v1")).toBe(false);
   });
 
   it("cancels the order with the reason when the payment fails", async () => {
@@ -174,9 +176,9 @@ describe("after the kitchen", () => {
       "completed",
     ]);
     const completed = (await o.order.appliedEvents("alice"))!.find(
-      (e) => e.type === "com.plantbasedpizza.order.completed.v1",
+      (e) => e.type === "com.plantbasedpizza.order.completed.v2",
     );
-    expect(completed?.data).toMatchObject({ customerId: "alice", total: money });
+    expect(completed?.data).toMatchObject({ customerId: "alice", total: { gross: money } });
   });
 
   it("does not move back when a late event arrives out of order", async () => {

@@ -131,12 +131,12 @@ describe("orders' event handlers", () => {
   it("dead-letters an event type it does not subscribe to", async () => {
     const orderId = await placeOrder();
     const events = await orders.getByName(orderId).appliedEvents("alice");
-    const confirmed = events!.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v1");
+    const confirmed = events!.find((e) => e.type === "com.plantbasedpizza.order.confirmed.v2");
     const result = await deliver(confirmed);
     expect(result.explicitAcks).toHaveLength(1);
     const letter = await waitFor("the unsubscribed event's dead letter", async () =>
       (await deadLetters()).find((l) => (l.body as { id?: string })?.id === confirmed!.id),
     );
-    expect(letter.reason).toBe("orders does not subscribe to com.plantbasedpizza.order.confirmed.v1");
+    expect(letter.reason).toBe("orders does not subscribe to com.plantbasedpizza.order.confirmed.v2");
   });
 });

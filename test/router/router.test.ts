@@ -23,7 +23,7 @@ const { deliverBatch: route } = queueConsumer(worker, "pizza-events");
 
 describe("the router", () => {
   it("forwards each event, unchanged, to every subscriber of its type and to no one else", async () => {
-    const confirmed = event("com.plantbasedpizza.order.confirmed.v1");
+    const confirmed = event("com.plantbasedpizza.order.confirmed.v2");
     const started = event("com.plantbasedpizza.kitchen.preparation-started.v1");
     const result = await route([confirmed, started]);
     expect(result.explicitAcks).toHaveLength(2);
@@ -47,9 +47,9 @@ describe("the router", () => {
   });
 
   it("dead-letters an invalid event with the reason and still forwards the valid ones beside it", async () => {
-    const confirmed = event("com.plantbasedpizza.order.confirmed.v1");
+    const confirmed = event("com.plantbasedpizza.order.confirmed.v2");
     const broken = {
-      ...event("com.plantbasedpizza.order.confirmed.v1"),
+      ...event("com.plantbasedpizza.order.confirmed.v2"),
       id: `broken-${crypto.randomUUID()}`,
       type: "com.plantbasedpizza.order.misplaced.v1",
     };

@@ -7,7 +7,7 @@ export const analyticsEventHandlers = consumeEvents<keyof typeof analyticsSubscr
   subscription: analyticsSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
-    "com.plantbasedpizza.order.confirmed.v1": (event, env) =>
+    "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
       env.REVENUE.getByName(ledgerDay(event.data.confirmedAt).month).countOrder(event),
   },
 });

@@ -3,7 +3,7 @@ import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledge
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse, type FieldIssue } from "../../shared/http/errors";
 
-/** The operators' analytics API (operator role): revenue per day and currency. */
+/** The operators' analytics API (operator role): revenue per day and currency: gross (`amount`), net and tax. */
 const ledger = (env: Env, month: string) => env.REVENUE.getByName(month);
 
 const Day = z.iso.date();

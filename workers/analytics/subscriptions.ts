@@ -1,13 +1,14 @@
 import { defineSubscription } from "../../shared/bus/subscription";
 
-/** Analytics counts confirmed orders' revenue per day and currency. */
+/** Analytics counts confirmed orders' revenue, net and tax, per day and currency. */
 export const analyticsSubscription = defineSubscription({
   subscriber: "analytics",
   queue: "analytics-inbox",
   binding: "ANALYTICS_INBOX",
   deadLetterQueue: "analytics-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.confirmed.v1": "adds the order's total to the day's revenue in its currency",
+    "com.plantbasedpizza.order.confirmed.v2":
+      "adds the order's total, net revenue and tax to the day's revenue in its currency (v2: prices carry their tax)",
   },
   maxAttempts: 5,
   retryDelaySeconds: 1,

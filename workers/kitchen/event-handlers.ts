@@ -6,7 +6,7 @@ export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscripti
   subscription: kitchenSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
   handlers: {
-    "com.plantbasedpizza.order.confirmed.v1": (event, env) =>
+    "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
       env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
     "com.plantbasedpizza.order.cancelled.v1": (event, env) =>
       env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),

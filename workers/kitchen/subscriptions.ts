@@ -7,7 +7,8 @@ export const kitchenSubscription = defineSubscription({
   binding: "KITCHEN_INBOX",
   deadLetterQueue: "kitchen-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.confirmed.v1":
+    // v2: the kitchen reads only items and quantities, the same in both versions; it moved off v1 before its sunset.
+    "com.plantbasedpizza.order.confirmed.v2":
       "opens a ticket: the event carries the items and quantities to cook",
     "com.plantbasedpizza.order.cancelled.v1": "withdraws the order's ticket so nobody cooks it",
   },

@@ -2,15 +2,22 @@ import type { Money } from "../../shared/events/catalog/money";
 
 /**
  * The plant-based pizza menu. Prices live here, on the server: an order's prices always come from the
- * menu, never from the client. Minor units (pence) with an ISO 4217 currency.
+ * menu, never from the client. Minor units (pence) with an ISO 4217 currency, tax included as customers
+ * see them, each with its tax rate (RFC 0001) so orders can say how much of a price is tax.
  */
 export const CURRENCY = "GBP";
+
+/** UK VAT on hot takeaway food and on delivery: the standard rate, 20%. */
+const UK_STANDARD_RATE = 2000;
 
 export interface Recipe {
   recipeId: string;
   name: string;
   description: string;
+  /** Tax included. */
   price: Money;
+  /** The tax rate included in the price, in basis points (2000 = 20%). */
+  taxRateBasisPoints: number;
 }
 
 const recipe = (recipeId: string, name: string, description: string, amount: number): Recipe => ({
@@ -18,6 +25,7 @@ const recipe = (recipeId: string, name: string, description: string, amount: num
   name,
   description,
   price: { amount, currency: CURRENCY },
+  taxRateBasisPoints: UK_STANDARD_RATE,
 });
 
 export const menu: readonly Recipe[] = [
@@ -33,6 +41,7 @@ export const deliveryFee = {
   name: "Delivery",
   description: "To your door, hot.",
   price: { amount: 300, currency: CURRENCY },
+  taxRateBasisPoints: UK_STANDARD_RATE,
 };
 
 const byId = new Map(menu.map((r) => [r.recipeId, r]));

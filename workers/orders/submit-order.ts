@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Money } from "../../shared/events/catalog/money";
-import type { OrderLine } from "../../shared/events/catalog/orders";
+import { includedTax, sumTaxed, type TaxedMoney } from "../../shared/events/catalog/money";
+import type { TaxedDeliveryFee, TaxedOrderLine } from "../../shared/events/catalog/orders";
 import { CardToken } from "../../shared/events/catalog/payments";
 import type { FieldIssue } from "../../shared/http/errors";
 import { deliveryFee, findRecipe } from "./menu";
@@ -41,15 +41,18 @@ export const SubmitOrderBody = z
 export type SubmitOrderBody = z.infer<typeof SubmitOrderBody>;
 
 export interface PricedOrder {
-  lines: OrderLine[];
-  deliveryFee?: Money;
-  total: Money;
+  lines: TaxedOrderLine[];
+  deliveryFee?: TaxedDeliveryFee;
+  total: TaxedMoney;
 }
 
-/** Prices every line from the menu (plus the delivery fee); unknown recipes are reported per field. */
+/**
+ * Prices every line from the menu (plus the delivery fee), each with the tax its price includes at its
+ * rate; the total is their sum. Unknown recipes are reported per field.
+ */
 export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
-  const lines: OrderLine[] = [];
+  const lines: TaxedOrderLine[] = [];
   body.items.forEach((item, i) => {
     const recipe = findRecipe(item.recipeId);
     if (!recipe)
@@ -63,15 +66,26 @@ export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: Field
         name: recipe.name,
         quantity: item.quantity,
         unitPrice: recipe.price,
+        taxRateBasisPoints: recipe.taxRateBasisPoints,
+        total: includedTax(
+          { amount: recipe.price.amount * item.quantity, currency: recipe.price.currency },
+          recipe.taxRateBasisPoints,
+        ),
       });
   });
   if (issues.length) return { issues };
-  const fee = body.fulfilment === "delivery" ? deliveryFee.price : undefined;
-  const amount = lines.reduce((sum, l) => sum + l.unitPrice.amount * l.quantity, 0) + (fee?.amount ?? 0);
+  const fee: TaxedDeliveryFee | undefined =
+    body.fulfilment === "delivery"
+      ? {
+          taxRateBasisPoints: deliveryFee.taxRateBasisPoints,
+          total: includedTax(deliveryFee.price, deliveryFee.taxRateBasisPoints),
+        }
+      : undefined;
+  const parts = [...lines.map((l) => l.total), ...(fee ? [fee.total] : [])];
   return {
     lines,
     ...(fee ? { deliveryFee: fee } : {}),
-    total: { amount, currency: lines[0]!.unitPrice.currency },
+    total: sumTaxed(parts, lines[0]!.unitPrice.currency),
   };
 }
 

@@ -27,7 +27,7 @@ export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimul
     subscription: staffSimulatorSubscription,
     deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
     handlers: {
-      "com.plantbasedpizza.order.confirmed.v1": staffFor((id) => [
+      "com.plantbasedpizza.order.confirmed.v2": staffFor((id) => [
         { path: `/kitchen/tickets/${id}/start-preparing` },
         { path: `/kitchen/tickets/${id}/pizza-baked` },
         { path: `/kitchen/tickets/${id}/quality-checked` },

@@ -7,7 +7,7 @@ export const staffSimulatorSubscription = defineSubscription({
   binding: "STAFF_SIMULATOR_INBOX",
   deadLetterQueue: "staff-simulator-inbox-dlq",
   events: {
-    "com.plantbasedpizza.order.confirmed.v1":
+    "com.plantbasedpizza.order.confirmed.v2":
       "plays the kitchen staff for the order: start preparing, pizza baked, quality checked",
     "com.plantbasedpizza.order.ready-for-delivery.v1": "plays the driver: assign, collect, deliver",
     "com.plantbasedpizza.order.ready-for-collection.v1": "plays the customer at the counter: collect",
