@@ -71,7 +71,13 @@ export default defineConfig({
     // Workers log a JSON line per event; show them only for failing tests.
     silent: "passed-only",
     projects: [
-      workerProject("orders", "./wrangler.toml", ORDERS_AUXILIARY_WORKERS),
+      // Its tests read what orders published on the bus (both versions of an event in a migration window).
+      workerProject(
+        "orders",
+        "./wrangler.toml",
+        [...ORDERS_AUXILIARY_WORKERS, queueTap(["pizza-events"])],
+        TAP,
+      ),
       workerProject(
         "router",
         "./workers/router/wrangler.toml",
