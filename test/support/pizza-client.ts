@@ -60,11 +60,16 @@ export function pizzaClient(baseUrl: string) {
       call("POST", "/customers/me/addresses", { token, body: address }),
     loyalty: (token: string) => call("GET", "/loyalty/me", { token }),
     revenue: (token: string, day: string) =>
-      call<{ revenue: { day: string; currency: string; amount: number; orders: number }[] }>(
-        "GET",
-        `/analytics/revenue?from=${day}&to=${day}`,
-        { token },
-      ),
+      call<{
+        revenue: {
+          day: string;
+          currency: string;
+          amount: number;
+          net: number;
+          tax: number;
+          orders: number;
+        }[];
+      }>("GET", `/analytics/revenue?from=${day}&to=${day}`, { token }),
     deadLetters: (token: string) => call<{ deadLetters: any[] }>("GET", "/ops/dead-letters", { token }),
     putOnBus: (token: string, event: unknown) => call("POST", "/ops/bus/events", { token, body: event }),
     /** Polls the order until `predicate` holds, returning the order. */

@@ -1,0 +1,78 @@
+import { CloudEvent } from "cloudevents";
+import { describe, expect, inject, it } from "vitest";
+import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { staffFlows } from "../support/staff-flows";
+import { waitFor } from "../support/wait-for";
+
+/**
+ * A breaking change in its migration window (RFC 0001), through the whole system as `npm run dev`
+ * runs it: the order publishes order.confirmed.v2 and order.completed.v2, and v1 of each beside them.
+ * Analytics reads v2 (net revenue and tax), loyalty still reads completed.v1 (points from the gross
+ * total): one order, each gets its version, both exact.
+ */
+const pizza = pizzaClient(inject("baseUrl"));
+const staff = staffFlows(pizza);
+const today = () => new Date().toISOString().slice(0, 10);
+const gbp = (amount: number) => ({ amount, currency: "GBP" });
+
+type Revenue = { amount: number; net: number; tax: number; orders: number };
+async function revenueToday(operator: string): Promise<Revenue> {
+  const { body } = await pizza.revenue(operator, today());
+  return body.revenue.find((r) => r.currency === "GBP") ?? { amount: 0, net: 0, tax: 0, orders: 0 };
+}
+
+describe("a breaking change in its migration window", () => {
+  it("one order: analytics counts its net and tax from v2, loyalty its points from v1, both exact", async () => {
+    const customerId = uniqueId("vera");
+    const vera = await pizza.token(customerId);
+    const operator = await pizza.token(uniqueId("operator"), "operator");
+    const before = await revenueToday(operator);
+
+    const { body } = await pizza.submitOrder(vera, {
+      items: [{ recipeId: "diavola", quantity: 2 }],
+      fulfilment: "collection",
+    });
+    await staff.startPreparing(vera, body.orderId);
+    await staff.finishCooking(vera, body.orderId);
+    const order = await staff.collect(vera, body.orderId);
+
+    // 2 × 12.50 with 20% VAT included: 20.83 net, 4.17 tax.
+    expect(order.total).toEqual(gbp(2500));
+    expect(order.totalWithTax).toEqual({ net: gbp(2083), tax: gbp(417), gross: gbp(2500) });
+
+    // The order's own story is told in v2, and every event of it passes the SDK's strict validation.
+    const events = (await pizza.orderEvents(vera, body.orderId)).body.events;
+    const types = events.map((e: { type: string }) => e.type);
+    expect(types).toContain("com.plantbasedpizza.order.confirmed.v2");
+    expect(types).toContain("com.plantbasedpizza.order.completed.v2");
+    for (const e of events) expect(new CloudEvent(e, true).validate(), e.type).toBe(true);
+    const confirmed = events.find(
+      (e: { type: string }) => e.type === "com.plantbasedpizza.order.confirmed.v2",
+    );
+    expect(confirmed.data.total).toEqual({ net: gbp(2083), tax: gbp(417), gross: gbp(2500) });
+
+    // Loyalty, still on v1, awards points from the gross total, exactly once.
+    const loyalty = await waitFor("points for the order", async () => {
+      const r = await pizza.loyalty(vera);
+      return r.body.points > 0 ? r.body : undefined;
+    });
+    expect(loyalty).toMatchObject({
+      customerId,
+      points: 25,
+      awards: [{ orderId: body.orderId, points: 25 }],
+    });
+
+    // Analytics, on v2, counts the order's gross, net and tax exactly (the e2e files run one at a time,
+    // and every earlier order of this system was confirmed long before this one).
+    const after = await waitFor("the order in today's revenue", async () => {
+      const r = await revenueToday(operator);
+      return r.orders > before.orders ? r : undefined;
+    });
+    expect({
+      orders: after.orders - before.orders,
+      amount: after.amount - before.amount,
+      net: after.net - before.net,
+      tax: after.tax - before.tax,
+    }).toEqual({ orders: 1, amount: 2500, net: 2083, tax: 417 });
+  });
+});
