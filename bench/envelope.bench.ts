@@ -8,7 +8,7 @@ import { startTrace } from "../shared/events/trace";
  * registry) by the router and by each consumer, so these are the per-event costs of the envelope and
  * the anti-corruption layer. Not part of `npm test`: speed is measured here, never asserted.
  */
-const type = "com.plantbasedpizza.order.confirmed.v1";
+const type = "com.plantbasedpizza.order.confirmed.v2";
 const cause = { traceparent: startTrace(), causationid: "bench", subject: registry[type].example.orderId };
 const wire = JSON.parse(JSON.stringify(createEvent(type, registry[type].example, cause))) as unknown;
 const broken = { ...(wire as object), data: { orderId: "nope" } };
