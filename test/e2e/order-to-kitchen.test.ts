@@ -32,17 +32,24 @@ describe("a submitted order", () => {
     ]);
     expect(order.history.map((h: { eventType: string }) => h.eventType)).toEqual([
       "com.plantbasedpizza.order.submitted.v1",
-      "com.plantbasedpizza.order.confirmed.v1",
+      "com.plantbasedpizza.order.confirmed.v2",
       "com.plantbasedpizza.kitchen.preparation-started.v1",
     ]);
     expect(order.total).toEqual({ amount: 2000, currency: "GBP" });
     expect(order.payment).toEqual({ status: "taken" });
+    // Prices from the menu, 20% VAT included: 20.00 is 16.67 net and 3.33 tax.
     expect(order.items).toEqual([
       {
         recipeId: "margherita",
         name: "Margherita",
         quantity: 2,
         unitPrice: { amount: 1000, currency: "GBP" },
+        taxRateBasisPoints: 2000,
+        total: {
+          net: { amount: 1667, currency: "GBP" },
+          tax: { amount: 333, currency: "GBP" },
+          gross: { amount: 2000, currency: "GBP" },
+        },
       },
     ]);
   });
@@ -63,7 +70,7 @@ describe("a submitted order", () => {
     expect(body.events.map((e) => e.type)).toEqual([
       "com.plantbasedpizza.order.submitted.v1",
       "com.plantbasedpizza.payment.taken.v1",
-      "com.plantbasedpizza.order.confirmed.v1",
+      "com.plantbasedpizza.order.confirmed.v2",
       "com.plantbasedpizza.kitchen.preparation-started.v1",
     ]);
     for (const event of body.events) {
