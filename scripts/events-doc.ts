@@ -1,19 +1,20 @@
 import type { SubscriptionBase } from "../shared/bus/subscription";
-import { dataschemaFor, eventTypes, registry, type EventShape } from "../shared/events/registry";
+import { dayOf, noConsumers, SHAPES } from "../shared/events/catalog-page";
 import { sourceOf } from "../shared/events/envelope";
+import {
+  dataschemaFor,
+  deprecationOf,
+  downgrades,
+  eventTypes,
+  registry,
+  type EventType,
+} from "../shared/events/registry";
 
 /**
  * Renders docs/EVENTS.md from the registry and the subscriptions, so the catalogue of events can never
  * drift from the code: `npm run docs:events` writes it, test/docs/events-doc.test.ts fails if stale.
+ * The shapes are explained in the same words as the catalog page (GET /catalog).
  */
-const SHAPES: Record<EventShape, string> = {
-  "state-transfer": "event-carried state transfer: carries the state its consumers need, so none calls back",
-  notification: "notification: identifiers and what happened, nothing more",
-  identifiers:
-    "wider identifiers: only ids (its own and others'); consumers resolve the rest from their own data",
-  command: "asynchronous command: asks one context to do something; the outcome comes back as events",
-};
-
 export function renderEventsDoc(subscriptions: readonly SubscriptionBase[]): string {
   const consumersOf = (type: string) => subscriptions.filter((s) => Object.hasOwn(s.events, type));
   const lines: string[] = [
@@ -27,14 +28,21 @@ export function renderEventsDoc(subscriptions: readonly SubscriptionBase[]): str
     "queue of every consumer listed (see docs/ARCHITECTURE.md). An incompatible change is a new `…vN+1` type,",
     "published beside the old one until its consumers have moved.",
     "",
-    "| Type | Shape | Producer | Consumers |",
-    "| --- | --- | --- | --- |",
+    "A version has a life: it is *active* until it is *deprecated* in favour of the version replacing it; from then",
+    "every event of it carries the CloudEvents deprecation extension (`deprecated`, `deprecationfrom`,",
+    "`deprecationsunset`, `deprecationmigration`), it is derived from the new version by a registered downgrade and",
+    "published beside it until its *sunset*, after which it is no longer published, derived or routed. The same",
+    "catalog, with a timeline of every migration window, is served as a page at `GET /catalog` and as an AsyncAPI 3",
+    "document at `GET /catalog/asyncapi.json` (the same as docs/asyncapi.json).",
+    "",
+    "| Type | Status | Shape | Producer | Consumers |",
+    "| --- | --- | --- | --- | --- |",
     ...eventTypes.map((type) => {
       const consumers =
         consumersOf(type)
           .map((s) => s.subscriber)
-          .join(", ") || "none yet";
-      return `| [\`${type}\`](#${anchor(type)}) | ${registry[type].shape} | ${registry[type].producer} | ${consumers} |`;
+          .join(", ") || (deprecationOf(type) ? "none left" : "none yet");
+      return `| [\`${type}\`](#${anchor(type)}) | ${statusCell(type)} | ${registry[type].shape} | ${registry[type].producer} | ${consumers} |`;
     }),
     "",
   ];
@@ -46,10 +54,11 @@ export function renderEventsDoc(subscriptions: readonly SubscriptionBase[]): str
       "",
       d.summary,
       "",
+      ...statusLines(type),
       `- **Producer:** ${d.producer} (\`source\`: \`${sourceOf(d.producer)}\`)`,
-      `- **Shape:** ${SHAPES[d.shape]}`,
+      `- **Shape:** ${SHAPES[d.shape].title.toLowerCase()}: ${SHAPES[d.shape].explanation}`,
       `- **Schema:** \`${dataschemaFor(type)}\` (served at \`/schemas/events/${type}.json\`)`,
-      `- **Consumers:**${consumers.length ? "" : " none yet (the router acknowledges and logs it)"}`,
+      `- **Consumers:**${consumers.length ? "" : ` ${noConsumers(type)}`}`,
       ...consumers.map((s) => `  - **${s.subscriber}** (queue \`${s.queue}\`): ${s.events[type]}`),
       "",
       "Example `data`:",
@@ -61,6 +70,35 @@ export function renderEventsDoc(subscriptions: readonly SubscriptionBase[]): str
     );
   }
   return lines.join("\n");
+}
+
+function statusCell(type: EventType): string {
+  const d = deprecationOf(type);
+  return d ? `deprecated (sunset ${dayOf(d.sunset)})` : "active";
+}
+
+/** The version's place in its life: active, or deprecated with since, sunset, replacement and migration. */
+function statusLines(type: EventType): string[] {
+  const d = deprecationOf(type);
+  const derivedInto = downgrades.filter((g) => g.from === type).map((g) => g.to);
+  const also = derivedInto.map(
+    (to) =>
+      `- **Also published as:** [\`${to}\`](#${anchor(to)}), derived by a registered downgrade for its subscribers until its sunset`,
+  );
+  if (!d) return ["- **Status:** active", ...also];
+  const derivedFrom = downgrades.filter((g) => g.to === type).map((g) => g.from);
+  return [
+    "- **Status:** deprecated",
+    `  - **Since:** ${d.since}`,
+    `  - **Sunset:** ${d.sunset} (after it, no longer published, derived or routed)`,
+    `  - **Replaced by:** [\`${d.replacedBy}\`](#${anchor(d.replacedBy)})`,
+    `  - **Migration:** ${d.migration}`,
+    ...derivedFrom.map(
+      (from) =>
+        `  - **Derived from:** [\`${from}\`](#${anchor(from)}) by a registered downgrade, published beside it`,
+    ),
+    ...also,
+  ];
 }
 
 function anchor(type: string): string {

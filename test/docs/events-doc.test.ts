@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderEventsDoc } from "../../scripts/events-doc";
-import { eventTypes, registry } from "../../shared/events/registry";
+import { deprecationOf, eventTypes, registry } from "../../shared/events/registry";
 import { subscriptions } from "../../workers/router/routing-table";
 
 describe("docs/EVENTS.md", () => {
@@ -14,6 +14,23 @@ describe("docs/EVENTS.md", () => {
     for (const type of eventTypes) {
       expect(doc).toContain(`## ${type}`);
       expect(registry[type].schema.safeParse(registry[type].example).success, type).toBe(true);
+    }
+  });
+
+  it("gives each version its status, and each deprecated one its since, sunset, replacement and migration", () => {
+    const doc = renderEventsDoc(subscriptions);
+    for (const type of eventTypes) {
+      const section = doc.slice(doc.indexOf(`## ${type}\n`)).split("\n## ")[0]!;
+      const deprecation = deprecationOf(type);
+      if (!deprecation) {
+        expect(section, type).toContain("- **Status:** active");
+        continue;
+      }
+      expect(section, type).toContain("- **Status:** deprecated");
+      expect(section, type).toContain(`**Since:** ${deprecation.since}`);
+      expect(section, type).toContain(`**Sunset:** ${deprecation.sunset}`);
+      expect(section, type).toContain(`**Replaced by:** [\`${deprecation.replacedBy}\`]`);
+      expect(section, type).toContain(`**Migration:** ${deprecation.migration}`);
     }
   });
 });

@@ -4,6 +4,7 @@ import { startTrace } from "../../../shared/events/trace";
 import { errorResponse } from "../../../shared/http/errors";
 import { logEvent } from "../../../shared/log";
 import type { OrdersApp } from "./app";
+import { catalogRoutes } from "./catalog";
 import { gatewayRoutes } from "./gateway";
 import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
@@ -34,6 +35,7 @@ export const api = new Hono<OrdersApp>()
       menu: "/menu",
       orders: "/orders",
       schemas: "/schemas/events",
+      catalog: "/catalog",
       contexts: [
         "/customers/me/addresses",
         "/loyalty/me",
@@ -47,6 +49,7 @@ export const api = new Hono<OrdersApp>()
   .route("/menu", menuRoutes)
   .route("/orders", orderRoutes)
   .route("/schemas/events", schemaRoutes)
+  .route("/catalog", catalogRoutes)
   .route("/ops", opsRoutes)
   .route("/", gatewayRoutes)
   .notFound((c) =>
