@@ -1,7 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { parse } from "smol-toml";
 import { defineConfig } from "vitest/config";
 import { auxiliaryWorker, type AuxiliaryWorker } from "./test/support/auxiliary-workers.ts";
+import type { WorkerConfig } from "./test/support/wrangler-configs.ts";
 
 /**
  * Three kinds of test, one `vitest run`:
@@ -17,9 +19,10 @@ const PURE_RULES = "test/**/*-decider.test.ts";
 const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
 
 /**
- * The orders worker binds the dead-letter office (by script_name) and every context's API (service
- * bindings): its tests run those workers too, from their bundles (`npm test` builds first). The
- * dead-letter office also files what orders' event handlers dead-letter, so tests can read it back.
+ * The orders worker binds the dead-letter office and DeprecatedReads (by script_name) and every
+ * context's API (service bindings): its tests run those workers too, from their bundles (`npm test`
+ * builds first). The dead-letter office also files what orders' event handlers dead-letter, so tests
+ * can read it back.
  */
 const ORDERS_AUXILIARY_WORKERS = [
   auxiliaryWorker("dead-letters", { queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } } }),
@@ -64,6 +67,16 @@ const otherWorkers = readdirSync("workers").filter(
   (w) => w !== "router" && existsSync(`workers/${w}/wrangler.toml`),
 );
 
+/**
+ * Every consuming worker's harness counts the deprecated versions it handles in the dead-letters
+ * worker's DeprecatedReads (a Durable Object binding by script_name), so the project of each worker that
+ * binds it runs the dead-letters worker too (without queue consumers: those are the orders project's).
+ */
+const bindsDeadLettersWorker = (w: string) => {
+  const config = parse(readFileSync(`workers/${w}/wrangler.toml`, "utf8")) as unknown as WorkerConfig;
+  return (config.durable_objects?.bindings ?? []).some((b) => b.script_name === "pizza-dead-letters");
+};
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
@@ -86,7 +99,15 @@ export default defineConfig({
       ),
       // Their tests read what they published on the bus and put on their dead-letter queue.
       ...otherWorkers.map((w) =>
-        workerProject(w, `./workers/${w}/wrangler.toml`, [queueTap(["pizza-events", `${w}-inbox-dlq`])], TAP),
+        workerProject(
+          w,
+          `./workers/${w}/wrangler.toml`,
+          [
+            queueTap(["pizza-events", `${w}-inbox-dlq`]),
+            ...(bindsDeadLettersWorker(w) ? [auxiliaryWorker("dead-letters")] : []),
+          ],
+          TAP,
+        ),
       ),
       {
         test: {

@@ -1,7 +1,7 @@
 import { deadLetter } from "../bus/dead-letter";
 import { subscribedTypes, type Subscription, type SubscriptionBase } from "../bus/subscription";
 import { readEvent, type PizzaEvent } from "../events/envelope";
-import type { EventType } from "../events/registry";
+import { deprecationOf, type EventType } from "../events/registry";
 import { logEvent } from "../log";
 
 /**
@@ -17,6 +17,12 @@ import { logEvent } from "../log";
  * through its inbox (shared/durable/inbox.ts) keyed by source+id, in the same transaction as the
  * effect. The handler reports "duplicate" when the inbox had already seen the event. Deduplicating
  * here, outside that transaction, could lose an event that failed half way.
+ *
+ * Counting deprecated reads: every event of a deprecated version the subscriber handled (processed or
+ * duplicate) is counted, and after the batch the counts go to the subscriber's DeprecatedReads object in
+ * one call, so operators see who still reads a version before its sunset (GET /ops/deprecations).
+ * Counting is best effort: the messages are acked or retried already, and a failed count is logged,
+ * never a reason to fail or retry the batch.
  */
 export type HandlerOutcome = "processed" | "duplicate";
 
@@ -24,10 +30,24 @@ export type EventHandlers<T extends EventType, Env> = {
   [K in T]: (event: PizzaEvent<K>, env: Env) => Promise<HandlerOutcome>;
 };
 
+/**
+ * Where a subscriber's reads of deprecated versions are counted: the DeprecatedReads Durable Object
+ * namespace (durable-objects/dead-letters/deprecated-reads.ts), described by the one method the harness
+ * calls, so shared/ does not depend on durable-objects/.
+ */
+export interface DeprecatedReadsCounter {
+  getByName(subscriber: string): {
+    /** Adds `{ [type]: events handled }` of one batch, handled at `at` (RFC 3339). */
+    count(subscriber: string, reads: Record<string, number>, at: string): Promise<void>;
+  };
+}
+
 export interface ConsumerOptions<T extends EventType, Env> {
   subscription: Subscription<T>;
   /** The subscriber's dead-letter queue binding. */
   deadLetters: (env: Env) => Queue;
+  /** The DeprecatedReads binding (DEPRECATED_READS): counts of deprecated versions handled. */
+  deprecatedReads: (env: Env) => DeprecatedReadsCounter;
   handlers: EventHandlers<T, Env>;
 }
 
@@ -40,13 +60,21 @@ export function backoffSeconds(subscription: SubscriptionBase, attempts: number)
 export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions<T, Env>) {
   const { subscription, handlers } = options;
   const accepted = new Set<string>(subscribedTypes(subscription));
+  /** The deprecated versions among those it subscribes to: the only ones worth counting. */
+  const deprecated = new Set<string>(subscribedTypes(subscription).filter((t) => deprecationOf(t)));
 
-  async function handle(message: Message<unknown>, env: Env): Promise<void> {
+  /** Returns the type of a deprecated version it handled (processed or duplicate), to be counted. */
+  async function handle(message: Message<unknown>, env: Env): Promise<string | undefined> {
     const started = Date.now();
     const read = readEvent(message.body);
     const base = { context: subscription.subscriber, queue: subscription.queue, attempts: message.attempts };
 
-    const sendToDeadLetters = async (reason: string, type?: string, id?: string, traceparent?: string) => {
+    const sendToDeadLetters = async (
+      reason: string,
+      type?: string,
+      id?: string,
+      traceparent?: string,
+    ): Promise<undefined> => {
       try {
         await options
           .deadLetters(env)
@@ -96,6 +124,7 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
         outcome,
         durationMs: Date.now() - started,
       });
+      return deprecated.has(event.type) ? event.type : undefined;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (message.attempts >= subscription.maxAttempts) {
@@ -121,7 +150,33 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
     }
   }
 
-  return async (batch: MessageBatch<unknown>, env: Env, _ctx?: ExecutionContext): Promise<void> => {
-    await Promise.all(batch.messages.map((message) => handle(message, env)));
+  /** One call for the whole batch; a failure is logged (no payloads) and goes no further. */
+  async function countDeprecatedReads(handled: (string | undefined)[], env: Env): Promise<void> {
+    const reads: Record<string, number> = {};
+    for (const type of handled) if (type !== undefined) reads[type] = (reads[type] ?? 0) + 1;
+    if (Object.keys(reads).length === 0) return;
+    try {
+      await options
+        .deprecatedReads(env)
+        .getByName(subscription.subscriber)
+        .count(subscription.subscriber, reads, new Date().toISOString());
+    } catch (error) {
+      logEvent({
+        context: subscription.subscriber,
+        queue: subscription.queue,
+        outcome: "deprecated-reads-not-counted",
+        types: Object.keys(reads).join(","),
+        events: Object.values(reads).reduce((a, b) => a + b, 0),
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  return async (batch: MessageBatch<unknown>, env: Env, ctx?: ExecutionContext): Promise<void> => {
+    const handled = await Promise.all(batch.messages.map((message) => handle(message, env)));
+    // Every message is acked or retried by now: the count must not hold the batch up.
+    const counting = countDeprecatedReads(handled, env);
+    if (ctx) ctx.waitUntil(counting);
+    else await counting;
   };
 }

@@ -1,4 +1,5 @@
 import { ledgerDay } from "../../durable-objects/analytics/revenue-ledger";
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { consumeEvents } from "../../shared/consumer/harness";
 import { analyticsSubscription } from "./subscriptions";
 
@@ -6,6 +7,7 @@ import { analyticsSubscription } from "./subscriptions";
 export const analyticsEventHandlers = consumeEvents<keyof typeof analyticsSubscription.events, Env>({
   subscription: analyticsSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
+  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
   handlers: {
     "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
       env.REVENUE.getByName(ledgerDay(event.data.confirmedAt).month).countOrder(event),

@@ -1,3 +1,4 @@
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { consumeEvents } from "../../shared/consumer/harness";
 import { collectionSubscription } from "./subscriptions";
 
@@ -5,6 +6,7 @@ import { collectionSubscription } from "./subscriptions";
 export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubscription.events, Env>({
   subscription: collectionSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
+  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
   handlers: {
     "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
       env.COUNTER.getByName(event.data.orderId).putOnCounter(event),

@@ -6,8 +6,13 @@ import { logEvent } from "../../shared/log";
  * The dead-letters worker consumes every dead-letter queue and files each message, with its reason,
  * in that queue's DeadLetterOffice. Letters written by the consumer harness or the router say why;
  * bare messages moved here by the platform after `max_retries` are filed as "retries exhausted".
+ *
+ * It also keeps, per subscriber, how many events of deprecated versions each has handled
+ * (DeprecatedReads, counted by the consumer harness of every consuming worker through a binding by
+ * script_name): operators see who still reads a version before its sunset.
  */
 export { DeadLetterOffice } from "../../durable-objects/dead-letters/dead-letter-office";
+export { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 
 function letterFrom(
   message: Message<unknown>,

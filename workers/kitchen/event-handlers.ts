@@ -1,3 +1,4 @@
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { consumeEvents } from "../../shared/consumer/harness";
 import { kitchenSubscription } from "./subscriptions";
 
@@ -5,6 +6,7 @@ import { kitchenSubscription } from "./subscriptions";
 export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscription.events, Env>({
   subscription: kitchenSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
+  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
   handlers: {
     "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
       env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),

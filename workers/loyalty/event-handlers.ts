@@ -1,3 +1,4 @@
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { consumeEvents } from "../../shared/consumer/harness";
 import { loyaltySubscription } from "./subscriptions";
 
@@ -5,6 +6,7 @@ import { loyaltySubscription } from "./subscriptions";
 export const loyaltyEventHandlers = consumeEvents<keyof typeof loyaltySubscription.events, Env>({
   subscription: loyaltySubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
+  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
   handlers: {
     "com.plantbasedpizza.order.completed.v1": (event, env) =>
       env.LOYALTY_ACCOUNTS.getByName(event.data.customerId).awardPoints(event),

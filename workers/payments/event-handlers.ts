@@ -1,3 +1,4 @@
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { consumeEvents } from "../../shared/consumer/harness";
 import { paymentsSubscription } from "./subscriptions";
 
@@ -5,6 +6,7 @@ import { paymentsSubscription } from "./subscriptions";
 export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscription.events, Env>({
   subscription: paymentsSubscription,
   deadLetters: (env) => env.DEAD_LETTERS,
+  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
   handlers: {
     "com.plantbasedpizza.payments.take-payment.v1": (event, env) =>
       env.PAYMENTS.getByName(event.data.orderId).takePayment(event),

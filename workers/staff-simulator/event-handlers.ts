@@ -1,3 +1,4 @@
+import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import type { StaffCommand } from "../../durable-objects/staff-simulator/simulated-staff-shift";
 import { consumeEvents } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
@@ -26,6 +27,7 @@ export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimul
   {
     subscription: staffSimulatorSubscription,
     deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
+    deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
     handlers: {
       "com.plantbasedpizza.order.confirmed.v2": staffFor((id) => [
         { path: `/kitchen/tickets/${id}/start-preparing` },

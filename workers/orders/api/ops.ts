@@ -1,17 +1,45 @@
 import { z } from "zod";
 import type { DeadLetterOffice } from "../../../durable-objects/dead-letters/dead-letter-office";
+import type { DeprecatedReads } from "../../../durable-objects/dead-letters/deprecated-reads";
+import { deprecationOf, eventTypes, type Deprecation } from "../../../shared/events/registry";
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
-import { deadLetterQueues } from "../../router/routing-table";
+import { deadLetterQueues, subscriptions } from "../../router/routing-table";
 import { newRoutes } from "./app";
 
 const Limit = z.coerce.number().int().min(1).max(500).default(100);
 
 /**
- * Operators' endpoints (operator role only): read the dead letters of every queue, and put an event
- * on the bus by hand (to re-drive one fixed from a dead letter). A hand-put event gets no special
- * treatment: the router validates it like any other and dead-letters it if it is not a valid event.
+ * GET /ops/deprecations, one entry per deprecated version in the registry:
+ *
+ *   { "deprecations": [{
+ *       "type": "com.plantbasedpizza.order.completed.v1",
+ *       "since": RFC 3339, "sunset": RFC 3339, "replacedBy": "…order.completed.v2", "migration": URI,
+ *       "subscribers": [{ "subscriber": "loyalty", "subscribed": true,
+ *                         "events": 42, "firstAt": RFC 3339 | null, "lastAt": RFC 3339 | null }] }] }
+ *
+ * `subscribers` lists every subscriber that subscribes to the version now (`subscribed`, from the
+ * routing table) or has handled some of it before (a subscriber that has moved on keeps its counts,
+ * with `subscribed: false`), in the routing table's order; `events` counts what its consumer harness
+ * handled (processed or duplicate), `firstAt`/`lastAt` are null while it has handled none.
+ */
+interface DeprecatedVersion extends Deprecation {
+  type: string;
+  subscribers: {
+    subscriber: string;
+    subscribed: boolean;
+    events: number;
+    firstAt: string | null;
+    lastAt: string | null;
+  }[];
+}
+
+/**
+ * Operators' endpoints (operator role only): read the dead letters of every queue, see who still reads
+ * deprecated event versions, and put an event on the bus by hand (to re-drive one fixed from a dead
+ * letter). A hand-put event gets no special treatment: the router validates it like any other and
+ * dead-letters it if it is not a valid event.
  */
 export const opsRoutes = newRoutes()
   .use("*", requireRole("operator"))
@@ -37,6 +65,36 @@ export const opsRoutes = newRoutes()
       .slice(0, limit.data)
       .map(({ bodyJson, ...letter }) => ({ ...letter, body: JSON.parse(bodyJson) as unknown }));
     return c.json({ deadLetters });
+  })
+  .get("/deprecations", async (c) => {
+    const counters = c.env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>;
+    // Every subscriber's own object, read in parallel.
+    const readsBySubscriber = await Promise.all(
+      subscriptions.map(async (s) => ({
+        subscription: s,
+        reads: await counters.getByName(s.subscriber).reads(),
+      })),
+    );
+    const deprecations: DeprecatedVersion[] = eventTypes.flatMap((type) => {
+      const deprecation = deprecationOf(type);
+      if (!deprecation) return [];
+      const subscribers = readsBySubscriber.flatMap(({ subscription, reads }) => {
+        const subscribed = Object.hasOwn(subscription.events, type);
+        const read = reads.find((r) => r.type === type);
+        if (!subscribed && !read) return [];
+        return [
+          {
+            subscriber: subscription.subscriber,
+            subscribed,
+            events: read?.events ?? 0,
+            firstAt: read?.firstAt ?? null,
+            lastAt: read?.lastAt ?? null,
+          },
+        ];
+      });
+      return [{ type, ...deprecation, subscribers }];
+    });
+    return c.json({ deprecations });
   })
   .post("/bus/events", async (c) => {
     const parsed = await readJsonBody(c);
