@@ -42,6 +42,17 @@ export interface DeprecatedReadsCounter {
   };
 }
 
+/**
+ * The two operations bindings every context's consumer has under the same names in its wrangler.toml:
+ * its dead-letter queue (DEAD_LETTERS) and the DeprecatedReads objects (DEPRECATED_READS, bound by
+ * script_name to the dead-letters worker, which `wrangler types` cannot type: hence the one cast here).
+ */
+export const contextOperations = {
+  deadLetters: (env: { DEAD_LETTERS: Queue }) => env.DEAD_LETTERS,
+  deprecatedReads: (env: { DEPRECATED_READS: DurableObjectNamespace }) =>
+    env.DEPRECATED_READS as unknown as DeprecatedReadsCounter,
+};
+
 export interface ConsumerOptions<T extends EventType, Env> {
   subscription: Subscription<T>;
   /** The subscriber's dead-letter queue binding. */

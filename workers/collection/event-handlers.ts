@@ -1,12 +1,10 @@
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
-import { consumeEvents } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import { collectionSubscription } from "./subscriptions";
 
 /** What collection does when an order is ready for collection: it waits at the counter. */
 export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubscription.events, Env>({
   subscription: collectionSubscription,
-  deadLetters: (env) => env.DEAD_LETTERS,
-  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
+  ...contextOperations,
   handlers: {
     "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
       env.COUNTER.getByName(event.data.orderId).putOnCounter(event),

@@ -1,5 +1,4 @@
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
-import { consumeEvents } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import { deliverySubscription } from "./subscriptions";
 
 /**
@@ -8,8 +7,7 @@ import { deliverySubscription } from "./subscriptions";
  */
 export const deliveryEventHandlers = consumeEvents<keyof typeof deliverySubscription.events, Env>({
   subscription: deliverySubscription,
-  deadLetters: (env) => env.DEAD_LETTERS,
-  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
+  ...contextOperations,
   handlers: {
     "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
       env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event),

@@ -1,5 +1,4 @@
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
-import { consumeEvents } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import type { AnyPizzaEvent } from "../../shared/events/envelope";
 import { ordersSubscription } from "./subscriptions";
 
@@ -17,8 +16,7 @@ const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, 
 
 export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription.events, Env>({
   subscription: ordersSubscription,
-  deadLetters: (env) => env.DEAD_LETTERS,
-  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
+  ...contextOperations,
   handlers: {
     "com.plantbasedpizza.payment.taken.v1": toTheOrder,
     "com.plantbasedpizza.payment.failed.v1": toTheOrder,

@@ -1,12 +1,10 @@
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
-import { consumeEvents } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import { paymentsSubscription } from "./subscriptions";
 
 /** What payments does when orders asks it to take or refund an order's payment (one Payment per order). */
 export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscription.events, Env>({
   subscription: paymentsSubscription,
-  deadLetters: (env) => env.DEAD_LETTERS,
-  deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
+  ...contextOperations,
   handlers: {
     "com.plantbasedpizza.payments.take-payment.v1": (event, env) =>
       env.PAYMENTS.getByName(event.data.orderId).takePayment(event),

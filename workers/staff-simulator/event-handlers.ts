@@ -1,6 +1,5 @@
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import type { StaffCommand } from "../../durable-objects/staff-simulator/simulated-staff-shift";
-import { consumeEvents } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { logEvent } from "../../shared/log";
 import { staffSimulatorSubscription } from "./subscriptions";
@@ -27,7 +26,7 @@ export const simulatedStaffEventHandlers = consumeEvents<keyof typeof staffSimul
   {
     subscription: staffSimulatorSubscription,
     deadLetters: (env) => env.STAFF_SIMULATOR_DEAD_LETTERS,
-    deprecatedReads: (env) => env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>,
+    deprecatedReads: contextOperations.deprecatedReads,
     handlers: {
       "com.plantbasedpizza.order.confirmed.v2": staffFor((id) => [
         { path: `/kitchen/tickets/${id}/start-preparing` },
