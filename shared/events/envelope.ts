@@ -171,6 +171,17 @@ export function readEvent(raw: unknown): ReadResult {
   if (e.dataschema !== dataschemaFor(e.type)) {
     return { ok: false, reason: `dataschema ${e.dataschema} does not match type ${e.type}`, type, id };
   }
+  // Only an event's registered producer may publish it: a forged source (say, an operator's hand-made
+  // refund, or a repeat under another source to slip past inbox deduplication) is refused here.
+  const producerSource = sourceOf(registry[e.type].producer);
+  if (e.source !== producerSource) {
+    return {
+      ok: false,
+      reason: `source ${e.source} is not the producer of ${e.type} (${producerSource})`,
+      type,
+      id,
+    };
+  }
   const data = registry[e.type].schema.safeParse(e.data);
   if (!data.success)
     return { ok: false, reason: `invalid data: ${describeIssues("data", data.error)}`, type, id };

@@ -64,6 +64,33 @@ describe("the event bus", () => {
     expect(after.body.history).toEqual(before.history);
   });
 
+  it("refuses an event whose source is not its producer's: a forged refund reaches no one", async () => {
+    const operator = await pizza.token(uniqueId("operator"), "operator");
+    const id = uniqueId("forged-refund");
+    const forged = {
+      specversion: "1.0",
+      id,
+      source: "/contexts/ops", // payments' refund command may only come from orders
+      type: "com.plantbasedpizza.payments.refund-payment.v1",
+      time: new Date().toISOString(),
+      datacontenttype: "application/json",
+      dataschema:
+        "https://plantbasedpizza.dev/schemas/events/com.plantbasedpizza.payments.refund-payment.v1.json",
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      causationid: "forged",
+      data: { orderId: crypto.randomUUID(), reason: "give me my money" },
+    };
+    expect((await pizza.putOnBus(operator, forged)).status).toBe(202);
+    const letter = await waitFor("the forged event in the bus's dead letters", async () => {
+      const { body } = await pizza.deadLetters(operator);
+      return body.deadLetters.find((l) => l.eventId === id);
+    });
+    expect(letter).toMatchObject({ deadLetterQueue: "pizza-events-dlq", queue: "pizza-events" });
+    expect(letter.reason).toBe(
+      "source /contexts/ops is not the producer of com.plantbasedpizza.payments.refund-payment.v1 (/contexts/orders)",
+    );
+  });
+
   it("keeps operators' endpoints for operators", async () => {
     const customer = await pizza.token(uniqueId("heidi"));
     expect((await pizza.deadLetters(customer)).status).toBe(403);

@@ -79,6 +79,11 @@ describe("readEvent (the anti-corruption layer)", () => {
       /does not match type/,
     ],
     ["a payload that breaks the schema", (e: any) => (e.data.orderId = 42), /invalid data: data.orderId/],
+    [
+      "a source other than the type's producer",
+      (e: any) => (e.source = "/contexts/orders"),
+      /source \/contexts\/orders is not the producer of com.plantbasedpizza.kitchen.preparation-started.v1 \(\/contexts\/kitchen\)/,
+    ],
   ])("rejects %s with the reason", (_what, spoil, reason) => {
     const event = valid();
     spoil(event);
