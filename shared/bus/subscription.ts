@@ -24,13 +24,94 @@ export interface SubscriptionBase {
   deadLetterQueue: string;
   /** Every event type and version it consumes, and why: the "why" is documentation that cannot drift. */
   events: { readonly [K in EventType]?: string };
-  /** Deliveries before a failing event is dead-lettered; equals `max_retries + 1` in wrangler.toml. */
-  maxAttempts: number;
-  /** First retry delay; doubles each attempt (exponential backoff), capped at five minutes. */
-  retryDelaySeconds: number;
+  /** How long a failing event is retried before it is dead-lettered (see RetrySchedule). */
+  retry: RetrySchedule;
 }
 
+/**
+ * How a subscriber retries an event its handler failed on: exponential backoff, capped. The delay after
+ * the n-th failed delivery is `firstDelaySeconds * 2^(n-1)`, at most `maxDelaySeconds`; after the last
+ * attempt the harness dead-letters the event. Only transient failures are retried: an event that can
+ * never succeed (malformed, unsubscribed) is dead-lettered at once, whatever the schedule.
+ *
+ * Pick it for the subscriber's job: the cap is how long, at worst, an event waits after an outage ends;
+ * `retryWindowSeconds` is how long an outage it rides out. The window must stay well inside the queue's
+ * message retention (4 days by default, 24 h on Workers Free): Queues deletes an older message without
+ * dead-lettering it.
+ */
+export interface RetrySchedule {
+  /** Deliveries in all, the first included: `max_retries + 1` in the consumer's wrangler.toml. */
+  attempts: number;
+  /** The delay before the second delivery; each later delay doubles. */
+  firstDelaySeconds: number;
+  /** The cap on every delay. */
+  maxDelaySeconds: number;
+}
+
+/** Cloudflare Queues' limits: `max_retries` at most 100, `delaySeconds` (send or retry) at most 12 hours. */
+export const QUEUES_MAX_RETRIES = 100;
+export const QUEUES_MAX_DELAY_SECONDS = 12 * 60 * 60;
+/** A schedule's window stays below this: the smallest message retention a queue may have (Workers Free). */
+export const RETRY_WINDOW_LIMIT_SECONDS = 24 * 60 * 60;
+
+/** The delay before the next delivery of an event whose `attempts`-th delivery failed. */
+export function retryDelaySeconds(schedule: RetrySchedule, attempts: number): number {
+  const doublings = Math.max(0, attempts - 1);
+  // 2^doublings overflows to Infinity long after it passed any cap: min() still answers the cap.
+  return Math.min(schedule.maxDelaySeconds, schedule.firstDelaySeconds * 2 ** doublings);
+}
+
+/** How long the schedule keeps retrying: the sum of the delays between its first and its last delivery. */
+export function retryWindowSeconds(schedule: RetrySchedule): number {
+  let total = 0;
+  for (let attempt = 1; attempt < schedule.attempts; attempt++) total += retryDelaySeconds(schedule, attempt);
+  return total;
+}
+
+/** "15h 7m 3s": a window or delay as people read it. */
+export function formatDuration(seconds: number): string {
+  const parts = [
+    [Math.floor(seconds / 86_400), "d"],
+    [Math.floor((seconds % 86_400) / 3600), "h"],
+    [Math.floor((seconds % 3600) / 60), "m"],
+    [seconds % 60, "s"],
+  ] as const;
+  const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`);
+  return shown.length > 0 ? shown.join(" ") : "0s";
+}
+
+/** "100 attempts, 1s doubling to 10m: retries for 15h 7m 3s": a schedule as a newcomer reads it. */
+export function describeRetrySchedule(schedule: RetrySchedule): string {
+  const { attempts, firstDelaySeconds, maxDelaySeconds } = schedule;
+  return (
+    `${attempts} attempts, ${formatDuration(firstDelaySeconds)} doubling to ${formatDuration(maxDelaySeconds)}: ` +
+    `retries for ${formatDuration(retryWindowSeconds(schedule))}`
+  );
+}
+
+/** What is wrong with a schedule against the platform's limits (none: an empty list). */
+export function retryScheduleProblems(schedule: RetrySchedule): string[] {
+  const { attempts, firstDelaySeconds, maxDelaySeconds } = schedule;
+  const problems: string[] = [];
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts - 1 > QUEUES_MAX_RETRIES)
+    problems.push(`attempts must be an integer from 1 to ${QUEUES_MAX_RETRIES + 1} (max_retries <= 100)`);
+  if (!Number.isInteger(firstDelaySeconds) || firstDelaySeconds < 1)
+    problems.push("firstDelaySeconds must be a whole number of seconds, at least 1");
+  if (!Number.isInteger(maxDelaySeconds) || maxDelaySeconds < firstDelaySeconds)
+    problems.push("maxDelaySeconds must be a whole number of seconds, at least firstDelaySeconds");
+  if (maxDelaySeconds > QUEUES_MAX_DELAY_SECONDS)
+    problems.push(`maxDelaySeconds must be at most ${QUEUES_MAX_DELAY_SECONDS} (Queues' longest delay)`);
+  if (problems.length === 0 && retryWindowSeconds(schedule) >= RETRY_WINDOW_LIMIT_SECONDS)
+    problems.push(
+      `it retries for ${formatDuration(retryWindowSeconds(schedule))}, past the 24 h a queue may keep it`,
+    );
+  return problems;
+}
+
+/** Declares a subscription; a retry schedule the platform cannot keep is refused when its module loads. */
 export function defineSubscription<const T extends EventType>(s: Subscription<T>): Subscription<T> {
+  const problems = retryScheduleProblems(s.retry);
+  if (problems.length > 0) throw new Error(`${s.subscriber}'s retry schedule: ${problems.join("; ")}`);
   return s;
 }
 

@@ -1,5 +1,12 @@
 import { deadLetter } from "../bus/dead-letter";
-import { subscribedTypes, type Subscription, type SubscriptionBase } from "../bus/subscription";
+import {
+  formatDuration,
+  retryDelaySeconds,
+  retryWindowSeconds,
+  subscribedTypes,
+  type Subscription,
+  type SubscriptionBase,
+} from "../bus/subscription";
 import { readEvent, type PizzaEvent } from "../events/envelope";
 import { deprecationOf, type EventType } from "../events/registry";
 import { logEvent } from "../log";
@@ -8,10 +15,12 @@ import { logEvent } from "../log";
  * The consumer harness every context's queue handler is built from.
  *
  * For each message: read it through the registry (the anti-corruption layer); hand it to the
- * context's handler; ack on success; retry with exponential backoff on failure; dead-letter it with the
- * reason after the last attempt. A malformed or unsubscribed event is dead-lettered at once (retrying
- * cannot fix it). No message can crash the batch, and none is dropped: if even the dead-letter send
- * fails the message is retried, and the queue's own `dead_letter_queue` is the last safety net.
+ * context's handler; ack on success; on failure retry it after the delay its subscription's retry
+ * schedule gives (`retry` in subscriptions.ts: exponential, capped, long enough to ride out an outage);
+ * dead-letter it after the schedule's last attempt, with the reason and how long the schedule tried. A
+ * malformed or unsubscribed event is dead-lettered at once (retrying cannot fix it). No message can
+ * crash the batch, and none is dropped: if even the dead-letter send fails the message is retried, and
+ * the queue's own `dead_letter_queue` is the last safety net.
  *
  * Skipping duplicates: handlers apply an event inside the Durable Object that owns the affected data,
  * through its inbox (shared/durable/inbox.ts) keyed by source+id, in the same transaction as the
@@ -62,10 +71,9 @@ export interface ConsumerOptions<T extends EventType, Env> {
   handlers: EventHandlers<T, Env>;
 }
 
-const MAX_DELAY_SECONDS = 300;
-
+/** The delay before the next delivery of a message whose `attempts`-th delivery failed, by its schedule. */
 export function backoffSeconds(subscription: SubscriptionBase, attempts: number): number {
-  return Math.min(MAX_DELAY_SECONDS, subscription.retryDelaySeconds * 2 ** Math.max(0, attempts - 1));
+  return retryDelaySeconds(subscription.retry, attempts);
 }
 
 export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions<T, Env>) {
@@ -73,6 +81,8 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
   const accepted = new Set<string>(subscribedTypes(subscription));
   /** The deprecated versions among those it subscribes to: the only ones worth counting. */
   const deprecated = new Set<string>(subscribedTypes(subscription).filter((t) => deprecationOf(t)));
+  /** How long the schedule retried an event that reached its last attempt, as the dead letter says it. */
+  const triedFor = formatDuration(retryWindowSeconds(subscription.retry));
 
   /** Returns the type of a deprecated version it handled (processed or duplicate), to be counted. */
   async function handle(message: Message<unknown>, env: Env): Promise<string | undefined> {
@@ -138,9 +148,9 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
       return deprecated.has(event.type) ? event.type : undefined;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (message.attempts >= subscription.maxAttempts) {
+      if (message.attempts >= subscription.retry.attempts) {
         return sendToDeadLetters(
-          `failed after ${message.attempts} attempts: ${reason}`,
+          `failed after ${message.attempts} attempts over ${triedFor}: ${reason}`,
           event.type,
           event.id,
           event.traceparent,

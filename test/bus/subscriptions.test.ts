@@ -27,7 +27,7 @@ describe("subscriptions", () => {
       const consumers = consumersOf(s.queue);
       expect(consumers, `exactly one worker consumes ${s.queue}`).toHaveLength(1);
       expect(consumers[0]!.dead_letter_queue).toBe(s.deadLetterQueue);
-      expect(consumers[0]!.max_retries! + 1).toBe(s.maxAttempts);
+      expect(consumers[0]!.max_retries! + 1).toBe(s.retry.attempts);
       // Its harness dead-letters to the same queue the platform would.
       const worker = configs.find((c) => c.name === consumers[0]!.worker)!;
       expect(worker.queues?.producers?.map((p) => p.queue)).toContain(s.deadLetterQueue);

@@ -121,8 +121,7 @@ describe("the catalog page", () => {
       events: {
         [CONFIRMED_V1]: "reads it <script>alert('x')</script> & more",
       },
-      maxAttempts: 5,
-      retryDelaySeconds: 1,
+      retry: { attempts: 5, firstDelaySeconds: 1, maxDelaySeconds: 300 },
     });
     const html = page([...subscriptions, sneaky]);
     expect(html).not.toContain("<script>");

@@ -95,8 +95,7 @@ describe("the consumer harness's counting", () => {
       binding: "LOYALTY_INBOX",
       deadLetterQueue: "loyalty-inbox-dlq",
       events: { [COMPLETED_V1]: "the old version", [COMPLETED_V2]: "the new version" },
-      maxAttempts: 5,
-      retryDelaySeconds: 1,
+      retry: { attempts: 5, firstDelaySeconds: 1, maxDelaySeconds: 300 },
     });
 
   const consumer = (subscriber: string, deprecatedReads: (env: Env) => DeprecatedReadsCounter) =>

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { getQueueResult } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import type { Order } from "../../durable-objects/orders/order";
 import { mintToken } from "../../shared/auth/token";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
@@ -57,7 +57,17 @@ async function deadLetters(): Promise<{ messageId: string; reason: string; queue
   return (await res.json<{ deadLetters: [] }>()).deadLetters;
 }
 
+/** The delays the harness retried `eventId` with, oldest first, from its log lines. */
+function retryDelaysOf(log: MockInstance<typeof console.log>, eventId: string): unknown[] {
+  return log.mock.calls
+    .map(([fields]) => fields as Record<string, unknown>)
+    .filter((f) => f.outcome === "retry" && f.id === eventId)
+    .map((f) => f.delaySeconds);
+}
+
 describe("orders' event handlers", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("moves the order to preparing when the kitchen starts, and acks", async () => {
     const orderId = await placeOrder();
     const result = await deliver(preparationStarted(orderId));
@@ -110,22 +120,42 @@ describe("orders' event handlers", () => {
     expect(letters.every((l) => l.queue === "orders-inbox")).toBe(true);
   });
 
-  // (The backoff delays themselves are checked in test/shared/consumer-harness.test.ts: the plugin's
-  // getQueueResult does not report delaySeconds.)
-  it("retries a failing event until its last attempt, then dead-letters it", async () => {
+  // Orders' schedule (workers/orders/subscriptions.ts): 100 attempts, 1 s doubling to 10 min, 15h 7m 3s.
+  // The plugin's getQueueResult records that a message was retried but drops its delaySeconds, so the
+  // delay is read from the harness's log line, written from the same value it hands to message.retry().
+  it("retries a payment.taken for hours, each wait longer, and confirms once orders is back", async () => {
+    const log = vi.spyOn(console, "log");
+    const orderId = crypto.randomUUID();
+    // Until the order is there, orders fails on it: the stand-in for orders failing for hours.
+    const taken = paymentTaken(orderId);
+    for (const attempt of [1, 5, 50, 99]) {
+      const result = await deliver(taken, attempt);
+      expect(result.retryMessages, `attempt ${attempt}`).toHaveLength(1);
+      expect(result.explicitAcks, `attempt ${attempt}`).toEqual([]);
+    }
+    expect(retryDelaysOf(log, taken.id)).toEqual([1, 16, 600, 600]);
+
+    await orders.getByName(orderId).submit(submitCommand(orderId));
+    const last = await deliver(taken, 100);
+    expect(last.explicitAcks).toHaveLength(1);
+    expect(last.retryMessages).toEqual([]);
+    expect((await orders.getByName(orderId).view("alice"))?.status).toBe("confirmed");
+  });
+
+  it("dead-letters a failing event only at its last attempt, saying how long it tried", async () => {
+    const log = vi.spyOn(console, "log");
     const neverPlaced = preparationStarted(crypto.randomUUID());
-    const first = await deliver(neverPlaced, 1);
-    expect(first.retryMessages).toEqual([{ msgId: expect.any(String) }]);
-    expect(first.explicitAcks).toEqual([]);
-    const fourth = await deliver(neverPlaced, 4);
-    expect(fourth.retryMessages).toHaveLength(1);
-    const last = await deliver(neverPlaced, 5);
+    const ninetyNinth = await deliver(neverPlaced, 99);
+    expect(ninetyNinth.retryMessages).toHaveLength(1);
+    expect(ninetyNinth.explicitAcks).toEqual([]);
+    const last = await deliver(neverPlaced, 100);
     expect(last.retryMessages).toEqual([]);
     expect(last.explicitAcks).toHaveLength(1);
+    expect(retryDelaysOf(log, neverPlaced.id)).toEqual([600]);
     const letter = await waitFor("the exhausted event's dead letter", async () =>
       (await deadLetters()).find((l) => (l.body as { id?: string })?.id === neverPlaced.id),
     );
-    expect(letter.reason).toMatch(/^failed after 5 attempts: .*unknown order/);
+    expect(letter.reason).toMatch(/^failed after 100 attempts over 15h 7m 3s: unknown order /);
   });
 
   it("dead-letters an event type it does not subscribe to", async () => {

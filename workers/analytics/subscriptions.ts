@@ -10,6 +10,6 @@ export const analyticsSubscription = defineSubscription({
     "com.plantbasedpizza.order.confirmed.v2":
       "adds the order's total, net revenue and tax to the day's revenue in its currency (v2: prices carry their tax)",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 100 tries, 10 s doubling to 12 min: rides out 18h 45m; nobody waits on revenue, so it starts slower.
+  retry: { attempts: 100, firstDelaySeconds: 10, maxDelaySeconds: 720 },
 });

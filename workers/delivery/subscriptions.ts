@@ -11,6 +11,6 @@ export const deliverySubscription = defineSubscription({
       "keeps delivery's own copy of every address, so it never asks the customers context",
     "com.plantbasedpizza.order.ready-for-delivery.v1": "opens a delivery to the address the event identifies",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 100 tries, 1 s doubling to 5 min: rides out 7h 38m (or a late address); drivers at most 5 min late.
+  retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 300 },
 });

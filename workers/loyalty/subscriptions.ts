@@ -9,6 +9,6 @@ export const loyaltySubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.order.completed.v1": "awards points for the order's total, once per order",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 100 tries, 10 s doubling to 12 min: rides out 18h 45m; nobody waits on points, so it starts slower.
+  retry: { attempts: 100, firstDelaySeconds: 10, maxDelaySeconds: 720 },
 });

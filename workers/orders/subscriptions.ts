@@ -23,6 +23,6 @@ export const ordersSubscription = defineSubscription({
     "com.plantbasedpizza.customer.address-added.v1":
       "keeps orders' own list of each customer's address ids, to accept only a customer's own address for delivery",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 100 tries, 1 s doubling to 10 min: rides out 15h 7m (a lost payment.taken strands a taken payment).
+  retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 600 },
 });

@@ -10,6 +10,6 @@ export const paymentsSubscription = defineSubscription({
     "com.plantbasedpizza.payments.take-payment.v1": "takes the order's card payment",
     "com.plantbasedpizza.payments.refund-payment.v1": "gives back a taken payment",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 100 tries, 1 s doubling to 10 min: rides out 15h 7m (a charge or a refund owed is never lost).
+  retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 600 },
 });

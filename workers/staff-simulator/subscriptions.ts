@@ -12,6 +12,6 @@ export const staffSimulatorSubscription = defineSubscription({
     "com.plantbasedpizza.order.ready-for-delivery.v1": "plays the driver: assign, collect, deliver",
     "com.plantbasedpizza.order.ready-for-collection.v1": "plays the customer at the counter: collect",
   },
-  maxAttempts: 5,
-  retryDelaySeconds: 1,
+  // 20 tries, 1 s doubling to 1 min: 14m 3s; local only, so a stuck simulated shift shows soon.
+  retry: { attempts: 20, firstDelaySeconds: 1, maxDelaySeconds: 60 },
 });
