@@ -14,9 +14,11 @@ import { CANCELLABLE, nextStatus, type OrderStatus } from "./order-lifecycle";
  *     -> ready-for-collection -> (collected at the counter) completed
  *     -> (driver collected) out-for-delivery -> (delivered) completed
  *   submitted | confirmed -> cancelled (by the customer, a failed payment, or no payment in time);
- *   a cancelled order whose money was taken is refunded, even when the payment arrives late.
+ *   cancelled while its payment is pending, the payment is voided (the customer is never charged);
+ *   a cancelled order whose money was taken is refunded, once, even when the payment arrives late.
  */
-export type PaymentStatus = "pending" | "taken" | "failed" | "refund-requested" | "refunded";
+export type PaymentStatus =
+  "pending" | "taken" | "failed" | "void-requested" | "voided" | "refund-requested" | "refunded";
 
 /** What the customer ordered, priced from the menu with the tax in each price: fixed once the order is placed. */
 export interface PlacedOrder {
@@ -100,6 +102,8 @@ function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
   switch (news.type) {
     case "com.plantbasedpizza.payment.taken.v1":
       if (state.status === "cancelled") {
+        // Payments gives it back itself when the void overtook nothing but the card's answer.
+        if (state.payment === "void-requested") return [];
         // A payment for an order that no longer exists is given back, not kept.
         const why = state.cancellation?.reason ?? "no reason";
         return [refund(order, `the order was cancelled (${why}) before its payment arrived`)];
@@ -163,7 +167,12 @@ export function evolve(state: OrderState, event: NewEvent): OrderState {
         ? { ...next, cancellation: { reason: event.data.reason } }
         : next;
     case "com.plantbasedpizza.payment.taken.v1":
-      return { ...next, payment: "taken" };
+      // Taken after the void was asked for: payments gives it back because of the void.
+      return { ...next, payment: state.payment === "void-requested" ? "void-requested" : "taken" };
+    case "com.plantbasedpizza.payments.void-payment.v1":
+      return { ...next, payment: "void-requested" };
+    case "com.plantbasedpizza.payment.voided.v1":
+      return { ...next, payment: "voided" };
     case "com.plantbasedpizza.payment.failed.v1":
       return { ...next, payment: "failed" };
     case "com.plantbasedpizza.payments.refund-payment.v1":
@@ -186,7 +195,10 @@ function waitingForPayment(state: OrderState): boolean {
   return state.status === "submitted" && state.payment === "pending";
 }
 
-/** The cancellation, and a refund if the money was already taken. */
+/**
+ * The cancellation, and what becomes of the money: taken, it is refunded; still pending, the payment is
+ * voided so the customer is never charged (if the card answers first, payments gives it back).
+ */
 function cancel(state: OrderState, reason: string, at: string): NewEvent[] {
   const { orderId, customerId } = state.order;
   const cancelled = event("com.plantbasedpizza.order.cancelled.v1", {
@@ -195,7 +207,11 @@ function cancel(state: OrderState, reason: string, at: string): NewEvent[] {
     reason,
     cancelledAt: at,
   });
-  return state.payment === "taken" ? [cancelled, refund(state.order, reason)] : [cancelled];
+  if (state.payment === "taken") return [cancelled, refund(state.order, reason)];
+  if (state.payment === "pending") {
+    return [cancelled, event("com.plantbasedpizza.payments.void-payment.v1", { orderId, reason })];
+  }
+  return [cancelled];
 }
 
 function refund(order: PlacedOrder, reason: string): NewEvent {

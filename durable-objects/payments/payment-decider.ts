@@ -11,6 +11,9 @@ import { cardProcessorAnswer } from "./card-processor";
  *                    pending --card declined--> failed              (nothing to refund)
  *                    pending --refund--> pending, refund requested --card approved--> refunded (taken, then refunded)
  *   (none) --refund--> cancelled --take--> cancelled                (the refund overtook the take: never charged)
+ *   pending --void--> voided                                      (stopped before any money was taken)
+ *   (none) --void--> cancelled, voided --take--> cancelled          (the void overtook the take: never charged)
+ *   taken --void--> refunded                                      (the card answered first: given back, once)
  *   a second take-payment on an existing payment charges nothing   (take-ignored)
  *
  * No clock, randomness or storage in here: the time comes in on each command (`now`, ms since the epoch),
@@ -18,7 +21,7 @@ import { cardProcessorAnswer } from "./card-processor";
  * (createEvent). Queue commands are never refused (a refusal is a 404/409 for an HTTP caller; these come
  * off a queue and are acked either way), so "nothing happens" is `accept()` with no events.
  */
-export type PaymentStatus = "pending" | "taken" | "failed" | "refunded" | "cancelled";
+export type PaymentStatus = "pending" | "taken" | "failed" | "refunded" | "voided" | "cancelled";
 
 /** A command's own trace and id: the events it causes continue that trace and name it as their cause. */
 export interface CommandRef {
@@ -40,7 +43,10 @@ export interface CardRequest {
   dueAt?: number;
 }
 
-/** A refund asked for (kept for the refunded event, now or when the card is approved). */
+/**
+ * A refund asked for (kept for the refunded event, now or when the card is approved), or a void: either
+ * way a request that the money not be kept, naming the command that made it.
+ */
 export interface RefundRequest {
   reason: string;
   command: CommandRef;
@@ -68,12 +74,15 @@ export const initialPaymentState: PaymentState = { status: "none" };
 
 type TakePaymentCommand = PizzaEvent<"com.plantbasedpizza.payments.take-payment.v1">;
 type RefundPaymentCommand = PizzaEvent<"com.plantbasedpizza.payments.refund-payment.v1">;
+type VoidPaymentCommand = PizzaEvent<"com.plantbasedpizza.payments.void-payment.v1">;
 
 export type PaymentCommand =
   /** Orders asks to charge the card (the command's data, trace and id, which taken/failed will name). */
   | ({ type: "take-payment"; now: number } & Pick<TakePaymentCommand, "data" | "traceparent" | "id">)
   /** Orders asks for the money back (the command's data, trace and id, which refunded will name). */
   | ({ type: "refund-payment"; now: number } & Pick<RefundPaymentCommand, "data" | "traceparent" | "id">)
+  /** Orders cancelled while it waited: do not take the money, or give it back if it was taken meanwhile. */
+  | ({ type: "void-payment"; now: number } & Pick<VoidPaymentCommand, "data" | "traceparent" | "id">)
   /**
    * The card processor's answer, if it is due by `now` (the object's alarm stands for the processor's
    * webhook; the answer and when it is due were fixed when the payment was requested).
@@ -85,11 +94,12 @@ export type PaymentCommand =
 export const PAYMENT_TAKEN = "com.plantbasedpizza.payment.taken.v1";
 export const PAYMENT_FAILED = "com.plantbasedpizza.payment.failed.v1";
 export const PAYMENT_REFUNDED = "com.plantbasedpizza.payment.refunded.v1";
-const PUBLISHED_TYPES: readonly string[] = [PAYMENT_TAKEN, PAYMENT_FAILED, PAYMENT_REFUNDED];
+export const PAYMENT_VOIDED = "com.plantbasedpizza.payment.voided.v1";
+const PUBLISHED_TYPES: readonly string[] = [PAYMENT_TAKEN, PAYMENT_FAILED, PAYMENT_REFUNDED, PAYMENT_VOIDED];
 
 /** What the rest of the business hears: registered events, before their envelope. */
 export type PublishedPaymentEvent = NewEvent<
-  typeof PAYMENT_TAKEN | typeof PAYMENT_FAILED | typeof PAYMENT_REFUNDED
+  typeof PAYMENT_TAKEN | typeof PAYMENT_FAILED | typeof PAYMENT_REFUNDED | typeof PAYMENT_VOIDED
 >;
 
 /** The payment's own facts: they change its state (or its log) but are never published. */
@@ -133,6 +143,8 @@ function decide(command: PaymentCommand, state: PaymentState): Decision<PaymentE
       return takePayment(command, state);
     case "refund-payment":
       return refundPayment(command, state);
+    case "void-payment":
+      return voidPayment(command, state);
     case "card-processor-answered":
       return cardProcessorAnswered(command.now, state);
   }
@@ -186,7 +198,48 @@ function refundPayment(
       return state.refund === undefined ? accept({ type: "refund-requested", data: { refund } }) : accept();
     case "failed": // nothing was taken
     case "refunded": // already given back
+    case "voided": // never charged
     case "cancelled": // never charged
+      return accept();
+  }
+}
+
+/**
+ * Void: the order was cancelled while it waited for its payment. A pending charge is stopped before any
+ * money is taken; a void that overtook its take-payment command leaves the payment cancelled (the take
+ * will charge nothing); if the card answered first and the money was taken, it is given back, once.
+ */
+function voidPayment(
+  command: Extract<PaymentCommand, { type: "void-payment" }>,
+  state: PaymentState,
+): Decision<PaymentEvent> {
+  const request: RefundRequest = { reason: command.data.reason, command: refOf(command) };
+  const voided = (ids: { orderId: string; paymentId: string }, reason: string): PublishedPaymentEvent => ({
+    type: PAYMENT_VOIDED,
+    data: { orderId: ids.orderId, paymentId: ids.paymentId, reason, voidedAt: isoAt(command.now) },
+  });
+  switch (state.status) {
+    case "none": {
+      const ids = { orderId: command.data.orderId, paymentId: paymentIdOf(command.data.orderId) };
+      return accept<PaymentEvent>(
+        { type: "cancelled-before-take", data: { ...ids, refund: request } },
+        voided(ids, request.reason),
+      );
+    }
+    case "pending":
+      // The first request that the money not be kept is the one named (a refund may have come first).
+      return state.refund === undefined
+        ? accept<PaymentEvent>(
+            { type: "refund-requested", data: { refund: request } },
+            voided(state, request.reason),
+          )
+        : accept<PaymentEvent>(voided(state, state.refund.reason));
+    case "taken":
+      return refundPayment({ ...command, type: "refund-payment" }, state);
+    case "failed":
+    case "refunded":
+    case "voided":
+    case "cancelled":
       return accept();
   }
 }
@@ -255,6 +308,9 @@ function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return state.status === "pending" ? { ...state, status: "failed", card: answered(state.card) } : state;
     case PAYMENT_REFUNDED:
       return state.status === "taken" ? { ...state, status: "refunded", card: answered(state.card) } : state;
+    case PAYMENT_VOIDED:
+      // Stopped while pending; a payment cancelled before its take stays cancelled (it never had a card).
+      return state.status === "pending" ? { ...state, status: "voided", card: answered(state.card) } : state;
   }
 }
 
@@ -269,14 +325,14 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
 
 /**
  * Whom a published event names as its cause, in the state after it: taken and failed continue the
- * take-payment command's trace and name it; refunded continues and names the refund-payment command
- * (whether the refund came after the take or waited for the card). The subject is the order.
+ * take-payment command's trace and name it; refunded and voided continue and name the command that asked
+ * for the money back (refund-payment or void-payment, whichever came first). The subject is the order.
  */
 export function causationOf(event: PublishedPaymentEvent, state: PaymentState): Causation {
   const command =
     state.status === "none"
       ? undefined
-      : event.type === PAYMENT_REFUNDED
+      : event.type === PAYMENT_REFUNDED || event.type === PAYMENT_VOIDED
         ? state.refund?.command
         : state.take?.command;
   if (state.status === "none" || command === undefined)

@@ -72,6 +72,7 @@ type Row = {
 
 type TakePayment = PizzaEvent<"com.plantbasedpizza.payments.take-payment.v1">;
 type RefundPayment = PizzaEvent<"com.plantbasedpizza.payments.refund-payment.v1">;
+type VoidPayment = PizzaEvent<"com.plantbasedpizza.payments.void-payment.v1">;
 
 export class Payment extends PublishingObject<BusEnv> {
   constructor(ctx: DurableObjectState, env: BusEnv) {
@@ -103,6 +104,22 @@ export class Payment extends PublishingObject<BusEnv> {
     // The payment was just requested: wake when the card processor's answer is due (if it ever is).
     const due = answerDueAt(next);
     if (events.some((e) => e.type === "payment-requested") && due !== undefined) await this.wakeAt(due);
+    return "processed";
+  }
+
+  /** VoidPayment: the order was cancelled while it waited; stop the charge (or give back what was taken). */
+  voidPayment(event: VoidPayment): HandlerOutcome {
+    if (this.inbox.has(event)) return "duplicate";
+    this.handle(
+      {
+        type: "void-payment",
+        data: event.data,
+        traceparent: event.traceparent,
+        id: event.id,
+        now: Date.now(),
+      },
+      event,
+    );
     return "processed";
   }
 
@@ -164,7 +181,7 @@ export class Payment extends PublishingObject<BusEnv> {
    */
   private handle(
     command: PaymentCommand,
-    inbound?: TakePayment | RefundPayment,
+    inbound?: TakePayment | RefundPayment | VoidPayment,
   ): { next: PaymentState; events: PaymentEvent[] } {
     const state = this.load();
     const decision = paymentDecider.decide(command, state);

@@ -18,8 +18,10 @@ import {
   PaymentFailedV1,
   PaymentRefundedV1,
   PaymentTakenV1,
+  PaymentVoidedV1,
   RefundPaymentV1,
   TakePaymentV1,
+  VoidPaymentV1,
 } from "./catalog/payments";
 
 /**
@@ -169,6 +171,14 @@ export const registry = {
     schema: RefundPaymentV1,
     example: { orderId, reason: "cancelled by the customer" },
   }),
+  "com.plantbasedpizza.payments.void-payment.v1": define({
+    producer: "orders",
+    shape: "command",
+    summary:
+      "Asks payments not to take the payment of an order cancelled while it waited for it (or to give it back if it was taken meanwhile).",
+    schema: VoidPaymentV1,
+    example: { orderId, reason: "cancelled by the customer" },
+  }),
   "com.plantbasedpizza.order.ready-for-delivery.v1": define({
     producer: "orders",
     shape: "identifiers",
@@ -218,6 +228,13 @@ export const registry = {
     summary: "The order's payment was given back.",
     schema: PaymentRefundedV1,
     example: { orderId, paymentId, amount: total, reason: "cancelled by the customer", refundedAt: at },
+  }),
+  "com.plantbasedpizza.payment.voided.v1": define({
+    producer: "payments",
+    shape: "notification",
+    summary: "The order's card payment was stopped before any money was taken.",
+    schema: PaymentVoidedV1,
+    example: { orderId, paymentId, reason: "cancelled by the customer", voidedAt: at },
   }),
   "com.plantbasedpizza.kitchen.preparation-started.v1": define({
     producer: "kitchen",

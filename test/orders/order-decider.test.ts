@@ -81,6 +81,8 @@ const confirmed = (order = collection) =>
   });
 const cancelled = (reason: string, cancelledAt = at) =>
   e("com.plantbasedpizza.order.cancelled.v1", { orderId, customerId, reason, cancelledAt });
+const voidPayment = (reason: string) =>
+  e("com.plantbasedpizza.payments.void-payment.v1", { orderId, reason });
 const refundPayment = (reason: string) =>
   e("com.plantbasedpizza.payments.refund-payment.v1", { orderId, reason });
 const completed = (order = collection) =>
@@ -111,6 +113,12 @@ const paymentRefunded = e("com.plantbasedpizza.payment.refunded.v1", {
   amount: gbp(2300),
   reason: "r",
   refundedAt: at,
+});
+const paymentVoided = e("com.plantbasedpizza.payment.voided.v1", {
+  orderId,
+  paymentId: "p-1",
+  reason: "cancelled by the customer",
+  voidedAt: at,
 });
 const ticketId = "ticket-1";
 const preparationStarted = e("com.plantbasedpizza.kitchen.preparation-started.v1", {
@@ -204,7 +212,10 @@ describe("the payment deadline", () => {
     spec
       .given(aCollectionOrder, submitted(), takePayment())
       .when(paymentDeadlineAt(DEADLINE))
-      .then(cancelled("payment timed out", new Date(DEADLINE).toISOString()));
+      .then(
+        cancelled("payment timed out", new Date(DEADLINE).toISOString()),
+        voidPayment("payment timed out"),
+      );
   });
 
   it("leaves a paid or failed order alone, and stops waking it", () => {
@@ -222,11 +233,35 @@ describe("the payment deadline", () => {
 });
 
 describe("the customer cancelling", () => {
-  it("cancels an order not yet paid, with nothing to refund", () => {
-    spec
+  it("cancels an order not yet paid and voids its payment: the customer is never charged", () => {
+    const { state } = spec
       .given(aCollectionOrder, submitted(), takePayment())
       .when(cancelBy(customerId))
-      .then(cancelled("cancelled by the customer"));
+      .then(cancelled("cancelled by the customer"), voidPayment("cancelled by the customer"));
+    expect(state.payment).toBe("void-requested");
+    expect(evolve(state, paymentVoided).payment).toBe("voided");
+  });
+
+  it("leaves the money to payments when the card answered before the void arrived: refunded once, by payments", () => {
+    const voiding = [
+      submitted(),
+      takePayment(),
+      cancelled("cancelled by the customer"),
+      voidPayment("cancelled by the customer"),
+    ];
+    const { state } = spec
+      .given(aCollectionOrder, ...voiding)
+      .when(react(paymentTaken))
+      .then();
+    expect(state.payment).toBe("void-requested");
+    expect(evolve(state, paymentRefunded).payment).toBe("refunded");
+  });
+
+  it("does not void a payment that failed", () => {
+    spec
+      .given(aCollectionOrder, submitted(), takePayment(), paymentFailed)
+      .when(paymentDeadlineAt(DEADLINE + 1))
+      .then();
   });
 
   it("cancels a confirmed order and refunds its payment", () => {

@@ -61,14 +61,16 @@ describe("payment", () => {
     expect(view.payment.status).toBe("failed");
   });
 
-  it("cancels an order whose payment does not arrive in time, and refunds the late payment", async () => {
+  it("cancels an order whose payment does not arrive in time and voids it; a card that answered first is given back by payments", async () => {
     const o = await submitted({ paymentTimeoutSeconds: 0 });
     expect(await runDurableObjectAlarm(o.order)).toBe(true);
     expect((await o.view()).cancellation).toEqual({ reason: "payment timed out" });
+    expect((await o.view()).payment.status).toBe("void-requested");
     await o.apply("com.plantbasedpizza.payment.taken.v1", paid);
     const view = await o.view();
     expect(view.status).toBe("cancelled");
-    expect(view.payment.status).toBe("refund-requested");
+    // No refund command of its own: the void already tells payments to give it back.
+    expect(view.payment.status).toBe("void-requested");
     await o.apply("com.plantbasedpizza.payment.refunded.v1", {
       paymentId: "p-1",
       amount: money,
@@ -90,13 +92,19 @@ describe("payment", () => {
 });
 
 describe("cancelling", () => {
-  it("lets the customer cancel before payment, and after it with a refund", async () => {
+  it("lets the customer cancel before payment (the payment is voided), and after it with a refund", async () => {
     const unpaid = await submitted();
     expect(await unpaid.order.cancel("alice")).toEqual({
       ok: true,
       state: { orderId: unpaid.orderId, status: "cancelled" },
     });
-    expect((await unpaid.view()).payment.status).toBe("pending");
+    expect((await unpaid.view()).payment.status).toBe("void-requested");
+    await unpaid.apply("com.plantbasedpizza.payment.voided.v1", {
+      paymentId: "p-1",
+      reason: "cancelled by the customer",
+      voidedAt: now(),
+    });
+    expect((await unpaid.view()).payment.status).toBe("voided");
 
     const confirmed = await submitted();
     await confirmed.apply("com.plantbasedpizza.payment.taken.v1", paid);

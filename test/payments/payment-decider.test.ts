@@ -7,6 +7,7 @@ import {
   PAYMENT_FAILED,
   PAYMENT_REFUNDED,
   PAYMENT_TAKEN,
+  PAYMENT_VOIDED,
   paymentDecider,
   type CardRequest,
   type PaymentCommand,
@@ -58,6 +59,14 @@ const refund = (
   now,
 });
 const answerAt = (now: number): PaymentCommand => ({ type: "card-processor-answered", now });
+/** Orders cancelled while it waited: the void comes on the refund's trace (the same order's request). */
+const voidIt = (reason = "cancelled by the customer", { id = "void-1", now = T0 } = {}): PaymentCommand => ({
+  type: "void-payment",
+  data: { orderId, reason },
+  traceparent: REFUND_TRACE,
+  id,
+  now,
+});
 
 // ---- Events -----------------------------------------------------------------------------------------
 
@@ -101,6 +110,7 @@ const takeIgnored = (status: PaymentState["status"], commandId = "take-2"): Paym
 });
 
 const ANSWERED = T0 + PROCESSING_DELAY_MS;
+const LATER = T0 + 60_000;
 const taken = (at = ANSWERED): PublishedPaymentEvent => ({
   type: PAYMENT_TAKEN,
   data: { orderId, paymentId, amount, takenAt: iso(at) },
@@ -112,6 +122,11 @@ const failed = (at = ANSWERED): PublishedPaymentEvent => ({
 const refunded = (at: number, reason = "cancelled by the customer"): PublishedPaymentEvent => ({
   type: PAYMENT_REFUNDED,
   data: { orderId, paymentId, amount, reason, refundedAt: iso(at) },
+});
+
+const voided = (at = T0, reason = "cancelled by the customer"): PublishedPaymentEvent => ({
+  type: PAYMENT_VOIDED,
+  data: { orderId, paymentId, reason, voidedAt: iso(at) },
 });
 
 const byTake = { traceparent: TAKE_TRACE, causationid: "take-1", subject: orderId };
@@ -280,6 +295,61 @@ describe("refunding a payment", () => {
   });
 });
 
+describe("voiding a payment (the order was cancelled while it waited for it)", () => {
+  it("while pending: stops the charge, so the customer is never charged, naming the void-payment command", () => {
+    const { state } = spec
+      .given(none, requested())
+      .when(voidIt())
+      .then(refundRequested("cancelled by the customer", "void-1"), voided());
+    expect(state.status).toBe("voided");
+    expect(answerDueAt(state)).toBeUndefined();
+    expect(causationOf(voided(), state)).toEqual(byRefund("void-1"));
+    // The card's answer, when it comes, takes nothing.
+    spec
+      .given(none, requested(), refundRequested("cancelled by the customer", "void-1"), voided())
+      .when(answerAt(LATER))
+      .then();
+  });
+
+  it("before the take-payment command (the void overtook it): cancelled and voided, and the take charges nothing", () => {
+    const before = [
+      {
+        type: "cancelled-before-take",
+        data: { paymentId, orderId, refund: refundRequest("cancelled by the customer", "void-1") },
+      },
+      voided(),
+    ] as PaymentEvent[];
+    spec
+      .given(none)
+      .when(voidIt())
+      .then(...before);
+    spec
+      .given(none, ...before)
+      .when(take())
+      .then(takeNotedAfterCancel());
+  });
+
+  it("after the card answered and the money was taken: gives it back, once", () => {
+    spec
+      .given(none, requested(), taken())
+      .when(voidIt("cancelled by the customer", { now: LATER }))
+      .then(refundRequested("cancelled by the customer", "void-1"), refunded(LATER));
+    spec.given(none, requested(), taken(), refundRequested(), refunded(LATER)).when(voidIt()).then();
+  });
+
+  it("after a decline, or a second time: nothing to do", () => {
+    spec.given(none, requested(declinedCard), failed()).when(voidIt()).then();
+    spec
+      .given(none, requested(), refundRequested("cancelled by the customer", "void-1"), voided())
+      .when(voidIt())
+      .then();
+  });
+
+  it("after a refund was asked for while pending: voids, naming the refund that came first", () => {
+    spec.given(none, requested(), refundRequested()).when(voidIt("payment timed out")).then(voided());
+  });
+});
+
 describe("a take-payment command overtaken by its refund", () => {
   it("charges nothing: the take's amount, customer and trace are kept for the record, no answer is awaited", () => {
     const { state } = spec
@@ -349,6 +419,7 @@ const ALPHABET: PaymentCommand[] = [
   take("tok_visa"),
   refund("cancelled by the customer", { now: T0 + 300 }),
   refund("payment timed out", { id: "refund-2", now: T0 + 400 }),
+  voidIt("cancelled by the customer", { now: T0 + 250 }),
   answerAt(T0 + 1),
   answerAt(LATE),
 ];
@@ -375,7 +446,7 @@ describe("in every order of arrival (every sequence of up to five commands)", ()
   const all = [0, 1, 2, 3, 4, 5].flatMap((n) => [...sequences(n)]);
 
   it("covers them all", () => {
-    expect(all).toHaveLength((8 ** 6 - 1) / 7);
+    expect(all).toHaveLength((9 ** 6 - 1) / 8);
   });
 
   it("never publishes both taken and failed for one payment, nor either of them twice", () => {
@@ -399,13 +470,13 @@ describe("in every order of arrival (every sequence of up to five commands)", ()
     }
   });
 
-  it("never charges a payment whose refund came before its take-payment command", () => {
+  it("never charges a payment whose refund or void came before its take-payment command", () => {
     for (const commands of all) {
       const firstTake = commands.findIndex((c) => c.type === "take-payment");
-      const firstRefund = commands.findIndex((c) => c.type === "refund-payment");
-      if (firstRefund === -1 || (firstTake !== -1 && firstTake < firstRefund)) continue;
-      const { state, published } = run(commands);
-      expect(published).toEqual([]);
+      const firstStop = commands.findIndex((c) => c.type === "refund-payment" || c.type === "void-payment");
+      if (firstStop === -1 || (firstTake !== -1 && firstTake < firstStop)) continue;
+      const { state, types } = run(commands);
+      expect(types.filter((t) => t !== PAYMENT_VOIDED)).toEqual([]);
       expect(state.status).toBe("cancelled");
       expect(answerDueAt(state)).toBeUndefined();
     }
@@ -416,9 +487,10 @@ describe("in every order of arrival (every sequence of up to five commands)", ()
       const { published } = run(commands);
       const firstTake = commands.find((c) => c.type === "take-payment");
       for (const { event, cause } of published) {
-        if (event.type === PAYMENT_REFUNDED) {
+        if (event.type === PAYMENT_REFUNDED || event.type === PAYMENT_VOIDED) {
           expect(cause).toMatchObject({ traceparent: REFUND_TRACE, subject: orderId });
-          expect(commands.some((c) => c.type === "refund-payment" && c.id === cause.causationid)).toBe(true);
+          const stops = commands.filter((c) => c.type === "refund-payment" || c.type === "void-payment");
+          expect(stops.some((c) => (c as { id: string }).id === cause.causationid)).toBe(true);
         } else {
           expect(cause).toEqual({
             traceparent: TAKE_TRACE,
@@ -427,6 +499,17 @@ describe("in every order of arrival (every sequence of up to five commands)", ()
           });
         }
       }
+    }
+  });
+
+  it("takes nothing once voided, and never both voids and refunds", () => {
+    for (const commands of all) {
+      const { types } = run(commands);
+      const voidedAt = types.indexOf(PAYMENT_VOIDED);
+      if (voidedAt === -1) continue;
+      expect(types.slice(voidedAt)).not.toContain(PAYMENT_TAKEN);
+      expect(types).not.toContain(PAYMENT_REFUNDED);
+      expect(types.filter((t) => t === PAYMENT_VOIDED)).toHaveLength(1);
     }
   });
 

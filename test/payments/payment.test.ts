@@ -36,6 +36,15 @@ const takePayment = (orderId: string, cardToken: string) =>
     },
   );
 
+const VOID = "com.plantbasedpizza.payments.void-payment.v1";
+const VOIDED = "com.plantbasedpizza.payment.voided.v1";
+const voidPayment = (orderId: string, reason = "cancelled by the customer") =>
+  createEvent(
+    VOID,
+    { orderId, reason },
+    { traceparent: startTrace(), causationid: `order-cancelled-${orderId}`, subject: orderId },
+  );
+
 const refundPayment = (orderId: string, reason = "cancelled by the customer") =>
   createEvent(
     REFUND,
@@ -94,7 +103,10 @@ async function deadLettersFor(id: string): Promise<DeadLetter[]> {
 }
 
 /** Every published event is valid on the way in, about the order, and caused by `command` on its trace. */
-function expectCausedBy(event: PizzaEvent | undefined, command: PizzaEvent<typeof TAKE | typeof REFUND>) {
+function expectCausedBy(
+  event: PizzaEvent | undefined,
+  command: PizzaEvent<typeof TAKE | typeof REFUND | typeof VOID>,
+) {
   expect(readEvent(event).ok).toBe(true);
   expect(event).toMatchObject({
     source: "/contexts/payments",
@@ -316,6 +328,36 @@ describe("refunding a payment", () => {
       data: { amount: { amount: 2300, currency: "GBP" }, reason: "payment timed out" },
     });
     expectCausedBy(refunded, refund);
+  });
+
+  it("voids a payment while the card has not answered: never charged, even when the answer comes due", async () => {
+    const { orderId, stub } = paymentFor();
+    const take = takePayment(orderId, "tok_answer_after_30s");
+    await deliver(take);
+    const voiding = voidPayment(orderId, "payment timed out");
+    await deliver(voiding);
+    expect(await stub.payment()).toMatchObject({ status: "voided", refundReason: "payment timed out" });
+    expect((await stub.payment())?.cardAnswerDueAt).toBeUndefined();
+
+    await letTimePass(stub, 30_000);
+    await runDurableObjectAlarm(stub);
+    expect((await stub.payment())?.status).toBe("voided");
+    const events = await onTheBus(stub, orderId);
+    expect(events.map((e) => e.type)).toEqual([VOIDED]);
+    expect(events[0]!.data).toMatchObject({ orderId, reason: "payment timed out" });
+    expectCausedBy(events[0]!, voiding);
+  });
+
+  it("gives back, once, a payment the card took before the void arrived", async () => {
+    const { orderId, stub } = paymentFor();
+    await deliver(takePayment(orderId, "tok_visa"));
+    await letTimePass(stub, 60_000);
+    await runDurableObjectAlarm(stub);
+    expect((await stub.payment())?.status).toBe("taken");
+    await deliver(voidPayment(orderId));
+    await deliver(refundPayment(orderId)); // the order's late-payment refund, if it also sent one
+    expect((await stub.payment())?.status).toBe("refunded");
+    expect((await onTheBus(stub, orderId)).map((e) => e.type)).toEqual([TAKEN, REFUNDED]);
   });
 
   it("never charges a payment whose refund overtook the take-payment command", async () => {

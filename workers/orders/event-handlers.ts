@@ -21,6 +21,7 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.payment.taken.v1": toTheOrder,
     "com.plantbasedpizza.payment.failed.v1": toTheOrder,
     "com.plantbasedpizza.payment.refunded.v1": toTheOrder,
+    "com.plantbasedpizza.payment.voided.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.preparation-started.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.pizza-baked.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.quality-checked.v1": toTheOrder,

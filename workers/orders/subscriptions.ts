@@ -11,6 +11,8 @@ export const ordersSubscription = defineSubscription({
       "confirms the order (or refunds it, if the order was cancelled before the payment arrived)",
     "com.plantbasedpizza.payment.failed.v1": "cancels the order with the payment's reason",
     "com.plantbasedpizza.payment.refunded.v1": "records on the order that its money went back",
+    "com.plantbasedpizza.payment.voided.v1":
+      "records on the order that its payment was stopped before any money was taken",
     "com.plantbasedpizza.kitchen.preparation-started.v1":
       "moves the order to 'preparing'; from here it can no longer be cancelled",
     "com.plantbasedpizza.kitchen.pizza-baked.v1": "moves the order to 'baking' (the oven stage is done)",

@@ -1,7 +1,7 @@
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import { paymentsSubscription } from "./subscriptions";
 
-/** What payments does when orders asks it to take or refund an order's payment (one Payment per order). */
+/** What payments does when orders asks it to take, void or refund an order's payment (one Payment per order). */
 export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscription.events, Env>({
   subscription: paymentsSubscription,
   ...contextOperations,
@@ -10,5 +10,7 @@ export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscrip
       env.PAYMENTS.getByName(event.data.orderId).takePayment(event),
     "com.plantbasedpizza.payments.refund-payment.v1": (event, env) =>
       env.PAYMENTS.getByName(event.data.orderId).refundPayment(event),
+    "com.plantbasedpizza.payments.void-payment.v1": (event, env) =>
+      env.PAYMENTS.getByName(event.data.orderId).voidPayment(event),
   },
 });

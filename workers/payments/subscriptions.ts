@@ -9,6 +9,8 @@ export const paymentsSubscription = defineSubscription({
   events: {
     "com.plantbasedpizza.payments.take-payment.v1": "takes the order's card payment",
     "com.plantbasedpizza.payments.refund-payment.v1": "gives back a taken payment",
+    "com.plantbasedpizza.payments.void-payment.v1":
+      "stops the pending charge of an order cancelled while it waited (or gives back what was taken meanwhile)",
   },
   // 100 tries, 1 s doubling to 10 min: rides out 15h 7m (a charge or a refund owed is never lost).
   retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 600 },

@@ -17,9 +17,22 @@ export const TakePaymentV1 = z.object({
   cardToken: CardToken,
 });
 export const RefundPaymentV1 = z.object({ orderId, reason: z.string().min(1) });
+/**
+ * The order will not be served and its payment's outcome is not known yet: do not take the money (void
+ * the pending charge), or give it back if it was taken meanwhile. Sent instead of a refund while the
+ * order still waits for its payment, so a customer who cancels in time is never charged.
+ */
+export const VoidPaymentV1 = z.object({ orderId, reason: z.string().min(1) });
 
 /** The card payment went through. */
 export const PaymentTakenV1 = z.object({ orderId, paymentId, amount: Money, takenAt: z.iso.datetime() });
+/** The card payment was stopped before any money was taken (voided); nothing to give back. */
+export const PaymentVoidedV1 = z.object({
+  orderId,
+  paymentId,
+  reason: z.string().min(1),
+  voidedAt: z.iso.datetime(),
+});
 /** The card payment was declined. */
 export const PaymentFailedV1 = z.object({
   orderId,
