@@ -41,7 +41,10 @@ const queueTap = (queues: string[]): AuxiliaryWorker => ({
   modules: true,
   scriptPath: "./test/support/queue-tap-worker.js",
   compatibilityDate: "2026-10-20",
-  queueConsumers: Object.fromEntries(queues.map((q) => [q, { maxBatchTimeout: 0.05 }])),
+  // Up to 100 at a time: with fewer waiting, a queue never hands the tap a batch while another is still
+  // with it, so the tap records each queue's messages in the order the queue accepted them (tests prove
+  // that something never arrived by a marker sent after it).
+  queueConsumers: Object.fromEntries(queues.map((q) => [q, { maxBatchTimeout: 0.05, maxBatchSize: 100 }])),
 });
 const TAP = { QUEUE_TAP: "queue-tap" };
 
@@ -77,6 +80,12 @@ const bindsDeadLettersWorker = (w: string) => {
   return (config.durable_objects?.bindings ?? []).some((b) => b.script_name === "pizza-dead-letters");
 };
 
+/** The queues a worker's wrangler.toml sends to. */
+const producerQueues = (configPath: string) =>
+  ((parse(readFileSync(configPath, "utf8")) as unknown as WorkerConfig).queues?.producers ?? []).map(
+    (p) => p.queue,
+  );
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
@@ -94,7 +103,8 @@ export default defineConfig({
       workerProject(
         "router",
         "./workers/router/wrangler.toml",
-        [queueTap(["orders-inbox", "kitchen-inbox", "pizza-events-dlq"])],
+        // Every queue it sends to: its tests see where each event went, and where it did not.
+        [queueTap(producerQueues("workers/router/wrangler.toml"))],
         TAP,
       ),
       // Their tests read what they published on the bus and put on their dead-letter queue.

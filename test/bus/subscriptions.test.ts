@@ -7,6 +7,7 @@ import {
   deadLetterQueues,
   subscriptions,
 } from "../../workers/router/routing-table";
+import { FILING_MAX_RETRIES, LAST_RESORT_QUEUE } from "../../workers/dead-letters/filing";
 import { workerConfigs } from "../support/wrangler-configs";
 
 /**
@@ -63,8 +64,10 @@ describe("the bus", () => {
 
   it("is the only queue producers outside the router send events to", () => {
     for (const c of configs.filter((c) => c.name !== "pizza-router")) {
+      // The dead-letter office also puts a letter back on its last resort (letters, not events).
+      const lastResort = c.name === "pizza-dead-letters" ? [LAST_RESORT_QUEUE] : [];
       for (const p of c.queues?.producers ?? [])
-        expect([BUS_QUEUE, ...deadLetterQueues], `${c.path} ${p.binding}`).toContain(p.queue);
+        expect([BUS_QUEUE, ...deadLetterQueues, ...lastResort], `${c.path} ${p.binding}`).toContain(p.queue);
     }
   });
 
@@ -74,6 +77,30 @@ describe("the bus", () => {
         consumersOf(dlq).map((c) => c.worker),
         dlq,
       ).toEqual(["pizza-dead-letters"]);
+  });
+
+  it("gives every dead-letter queue's consumer the last resort, filed by the same worker", () => {
+    for (const dlq of deadLetterQueues.filter((q) => q !== LAST_RESORT_QUEUE))
+      expect(consumersOf(dlq), dlq).toEqual([
+        expect.objectContaining({ max_retries: FILING_MAX_RETRIES, dead_letter_queue: LAST_RESORT_QUEUE }),
+      ]);
+    const [lastResort, ...others] = consumersOf(LAST_RESORT_QUEUE);
+    expect(others).toEqual([]);
+    expect(lastResort).toMatchObject({ worker: "pizza-dead-letters", max_retries: FILING_MAX_RETRIES });
+    // No dead-letter queue of its own: at its final attempt the worker puts the letter back on it.
+    expect(lastResort!.dead_letter_queue).toBeUndefined();
+    const office = configs.find((c) => c.name === "pizza-dead-letters")!;
+    expect(office.queues?.producers).toContainEqual({ binding: "LAST_RESORT", queue: LAST_RESORT_QUEUE });
+  });
+
+  it("lets no consumer drop a message: each has a consumed dead-letter queue, but the last resort", () => {
+    for (const c of configs)
+      for (const consumer of c.queues?.consumers ?? []) {
+        if (consumer.queue === LAST_RESORT_QUEUE) continue;
+        const where = `${c.path}: ${consumer.queue}`;
+        expect(consumer.dead_letter_queue, where).toBeDefined();
+        expect(consumersOf(consumer.dead_letter_queue!), where).toHaveLength(1);
+      }
   });
 
   it("runs every worker on one compatibility date", () => {

@@ -3,23 +3,55 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Order } from "../../durable-objects/orders/order";
 import { Outbox } from "../../shared/durable/outbox";
-import { createEvent } from "../../shared/events/envelope";
+import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
+import { eventsAbout, publishedEvents } from "../support/queue-tap";
 import { submitCommand } from "./submit-command";
 
-/** The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue. */
+/**
+ * The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue: a
+ * queue-tap worker consumes the bus (pizza-events), so the tests see what actually arrived there.
+ */
 const orders = env.ORDERS;
 const outboxRows = (state: DurableObjectState) =>
-  state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+  state.storage.sql
+    .exec<{ event: string }>("SELECT event FROM outbox ORDER BY seq")
+    .toArray()
+    .map((r) => JSON.parse(r.event) as PizzaEvent);
+
+/**
+ * Every event about the order that will ever reach the bus from what the object did so far: its
+ * outbox is empty (the queue accepted every row), and a marker sent to the bus after that has
+ * reached the tap (the queue delivers in order), so nothing sent before it is still in flight.
+ */
+async function onTheBus(stub: DurableObjectStub<Order>, orderId: string): Promise<PizzaEvent[]> {
+  expect(await stub.unpublishedEvents()).toBe(0);
+  const marker = { id: `marker-${crypto.randomUUID()}` };
+  await env.PIZZA_EVENTS.send(marker);
+  await publishedEvents((e) => e.id === marker.id, 1);
+  return eventsAbout(orderId);
+}
 
 describe("the order's outbox", () => {
-  it("writes the order and its events together, then publishes and empties", async () => {
+  it("writes the order and its events together, then publishes exactly those events to the bus", async () => {
     const orderId = crypto.randomUUID();
     const stub = orders.getByName(orderId);
-    await stub.submit(submitCommand(orderId));
+    // What the submit recorded, read in the same turn as its commit: the publish it started is still
+    // waiting for the queue, and a row is deleted only once the queue accepted it.
+    const recorded = await runInDurableObject(stub, (order: Order, state) => {
+      order.submit(submitCommand(orderId));
+      return outboxRows(state);
+    });
+    expect(recorded.map((e) => e.type)).toEqual([
+      "com.plantbasedpizza.order.submitted.v1",
+      "com.plantbasedpizza.payments.take-payment.v1",
+    ]);
     // The immediate publish runs after the reply; the alarm is its safety net either way.
     await runDurableObjectAlarm(stub);
-    expect(await stub.unpublishedEvents()).toBe(0);
+
+    const published = await onTheBus(stub, orderId);
+    expect(published.map((e) => e.id)).toEqual(recorded.map((e) => e.id));
+    expect(published).toEqual(recorded);
     await runInDurableObject(stub, (_instance: Order, state) => {
       expect(state.storage.sql.exec("SELECT status FROM orders").one()).toEqual({ status: "submitted" });
     });
@@ -30,7 +62,7 @@ describe("the order's outbox", () => {
     const stub = orders.getByName(orderId);
     // The state a crash leaves behind: the transaction (change + outbox rows + alarm) committed, and
     // the process died before its send, so nothing reached the bus.
-    await runInDurableObject(stub, async (_instance: Order, state) => {
+    const event = await runInDurableObject(stub, async (_instance: Order, state) => {
       const event = createEvent(
         "com.plantbasedpizza.order.submitted.v1",
         {
@@ -44,10 +76,19 @@ describe("the order's outbox", () => {
       );
       state.storage.transactionSync(() => new Outbox(state.storage).add([event]));
       await state.storage.setAlarm(Date.now() + 5_000);
-      expect(outboxRows(state)).toBe(1);
+      expect(outboxRows(state).map((e) => e.id)).toEqual([event.id]);
+      return event;
     });
-    // The restarted object's alarm publishes what the crash left.
+    // Nothing is on the bus yet: a marker sent now arrives with nothing about the order before it.
+    const marker = { id: `marker-${crypto.randomUUID()}` };
+    await env.PIZZA_EVENTS.send(marker);
+    await publishedEvents((e) => e.id === marker.id, 1);
+    expect(await eventsAbout(orderId)).toEqual([]);
+
+    // The restarted object's alarm publishes what the crash left: that very event, once.
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await stub.unpublishedEvents()).toBe(0);
+    const published = await onTheBus(stub, orderId);
+    expect(published.map((e) => e.id)).toEqual([event.id]);
+    expect(published).toEqual([event]);
   });
 });

@@ -1,17 +1,21 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createEvent } from "../../shared/events/envelope";
+import type { EventType } from "../../shared/events/registry";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/router";
+import { BUS_DEAD_LETTER_QUEUE, subscriptions } from "../../workers/router/routing-table";
 import { exampleData } from "../support/example-events";
 import { waitFor } from "../support/wait-for";
 import { queueConsumer } from "../support/queue-batch";
 import { tappedQueues } from "../support/queue-tap";
 
 /**
- * The router with real queues: what it forwards is received by a worker consuming the subscriber
- * queues and the bus's dead-letter queue (test/support/queue-tap-worker.js).
+ * The router with real queues: a worker consumes every queue the router sends to (each subscriber's
+ * queue and the bus's dead-letter queue; test/support/queue-tap-worker.js) and records what arrived.
  */
-const received = () => tappedQueues<{ id?: string; body?: { id?: string }; reason?: string }>();
+type Arrival = { id?: string; body?: { id?: string }; reason?: string };
+const received = () => tappedQueues<Arrival>();
 const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
   createEvent(type, exampleData(type), {
     traceparent: startTrace(),
@@ -21,29 +25,84 @@ const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
 
 const { deliverBatch: route } = queueConsumer(worker, "pizza-events");
 
+/** Where an event must go: the queue of every subscriber of its type, as the subscriptions declare. */
+const subscriberQueuesOf = (type: string) =>
+  subscriptions.filter((s) => Object.hasOwn(s.events, type as EventType)).map((s) => s.queue);
+
+/** Every queue the router can send to, each with its producer binding in the router's env. */
+const queues = [
+  ...subscriptions.map((s) => ({ queue: s.queue, binding: s.binding })),
+  { queue: BUS_DEAD_LETTER_QUEUE, binding: "DEAD_LETTERS" },
+];
+
+/**
+ * Everything every queue will ever get from what the router was given so far. Absence is proven, not
+ * hoped for, in three steps:
+ *  1. `route` resolves only when the router's handler and anything it left to waitUntil have
+ *     finished, and the router acknowledges an event only once the queues accepted every copy it sent
+ *     (its sendBatch calls resolved); so every copy, misrouted or not, is in its queue by now.
+ *  2. Only then is a marker put on every one of those queues, straight through the router's own
+ *     producer bindings (not through the router, so a router that routes wrongly cannot hold it back).
+ *  3. The local queue hands each queue's messages to the tap in the order it accepted them, one batch
+ *     at a time, and the tap acknowledges them all (nothing comes back later as a retry).
+ * So once every queue's marker has arrived, everything sent before it has arrived too: an event that
+ * is not at a queue then was never sent there. (A copy sent with `delaySeconds` would be overtaken by
+ * the marker; the router forwards without a delay.)
+ */
+async function everythingArrived(): Promise<Record<string, Arrival[]>> {
+  const marker = `marker-${crypto.randomUUID()}`;
+  const bindings = env as unknown as Record<string, Queue>;
+  await Promise.all(queues.map(({ binding }) => bindings[binding]!.send({ id: marker })));
+  return waitFor("the marker at every queue the router sends to", async () => {
+    const r = await received();
+    return queues.every(({ queue }) => r[queue]?.some((m) => m.id === marker)) ? r : undefined;
+  });
+}
+
+/** At each queue, the arrivals that are (or carry, as a dead letter) one of `events`. */
+function arrivalsOf(all: Record<string, Arrival[]>, events: { id: string }[]) {
+  const ids = new Set(events.map((e) => e.id));
+  return Object.fromEntries(
+    queues.map(({ queue }) => [
+      queue,
+      (all[queue] ?? []).filter((m) => ids.has(m.id ?? "") || ids.has(m.body?.id ?? "")),
+    ]),
+  );
+}
+
 describe("the router", () => {
   it("forwards each event, unchanged, to every subscriber of its type and to no one else", async () => {
     const confirmed = event("com.plantbasedpizza.order.confirmed.v2");
     const started = event("com.plantbasedpizza.kitchen.preparation-started.v1");
+    // As the subscriptions say: the kitchen reads the confirmation, orders reads the kitchen's news.
+    expect(subscriberQueuesOf(confirmed.type)).toContain("kitchen-inbox");
+    expect(subscriberQueuesOf(started.type)).toContain("orders-inbox");
     const result = await route([confirmed, started]);
     expect(result.explicitAcks).toHaveLength(2);
-    const queues = await waitFor("both events at their subscribers", async () => {
-      const r = await received();
-      const ok =
-        r["kitchen-inbox"]?.some((e) => e.id === confirmed.id) &&
-        r["orders-inbox"]?.some((e) => e.id === started.id);
-      return ok ? r : undefined;
-    });
-    expect(queues["kitchen-inbox"]!.find((e) => e.id === confirmed.id)).toEqual(confirmed);
-    expect(queues["orders-inbox"]!.some((e) => e.id === confirmed.id)).toBe(false);
-    expect(queues["kitchen-inbox"]!.some((e) => e.id === started.id)).toBe(false);
+
+    const arrivals = arrivalsOf(await everythingArrived(), [confirmed, started]);
+    // Each queue got exactly the events its subscriber reads, once each, exactly as sent; every other
+    // queue (the other subscribers', the dead-letter queue) got none of them.
+    expect(arrivals).toEqual(
+      Object.fromEntries(
+        queues.map(({ queue }) => [
+          queue,
+          [confirmed, started].filter((e) => subscriberQueuesOf(e.type).includes(queue)),
+        ]),
+      ),
+    );
+    expect(arrivals["orders-inbox"]).not.toContainEqual(confirmed);
+    expect(arrivals["kitchen-inbox"]).not.toContainEqual(started);
   });
 
-  it("acknowledges an event nobody subscribes to", async () => {
+  it("acknowledges an event nobody subscribes to, and sends it nowhere", async () => {
     const submitted = event("com.plantbasedpizza.order.submitted.v1");
+    expect(subscriberQueuesOf(submitted.type)).toEqual([]);
     const result = await route([submitted]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(result.retryMessages).toEqual([]);
+    const arrivals = arrivalsOf(await everythingArrived(), [submitted]);
+    expect(Object.values(arrivals).flat()).toEqual([]);
   });
 
   it("dead-letters an invalid event with the reason and still forwards the valid ones beside it", async () => {
@@ -55,17 +114,20 @@ describe("the router", () => {
     };
     const result = await route([broken, confirmed]);
     expect(result.explicitAcks).toHaveLength(2);
-    const letter = await waitFor("the dead letter", async () =>
-      (await received())["pizza-events-dlq"]?.find((l) => l.body?.id === broken.id),
-    );
-    expect(letter).toMatchObject({
-      kind: "dead-letter",
-      queue: "pizza-events",
-      reason: "unregistered event type com.plantbasedpizza.order.misplaced.v1",
-      body: broken,
-    });
-    await waitFor("the valid event at the kitchen", async () =>
-      (await received())["kitchen-inbox"]?.some((e) => e.id === confirmed.id) ? true : undefined,
-    );
+
+    const arrivals = arrivalsOf(await everythingArrived(), [broken, confirmed]);
+    // The invalid event reaches the dead-letter queue only, as a letter saying why.
+    expect(arrivals[BUS_DEAD_LETTER_QUEUE]).toEqual([
+      expect.objectContaining({
+        kind: "dead-letter",
+        queue: "pizza-events",
+        reason: "unregistered event type com.plantbasedpizza.order.misplaced.v1",
+        body: broken,
+      }),
+    ]);
+    for (const { queue } of queues.filter((q) => q.queue !== BUS_DEAD_LETTER_QUEUE))
+      expect(arrivals[queue], queue).toEqual(
+        subscriberQueuesOf(confirmed.type).includes(queue) ? [confirmed] : [],
+      );
   });
 });

@@ -5,7 +5,11 @@ import { deprecationOf, eventTypes, type Deprecation } from "../../../shared/eve
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
-import { deadLetterQueues, subscriptions } from "../../router/routing-table";
+import { LAST_RESORT_QUEUE } from "../../dead-letters/filing";
+import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from "../../router/routing-table";
+
+/** Every dead-letter queue operators can read: the bus's and each subscriber's, and the last resort. */
+const deadLetterQueues = [...subscriberDeadLetterQueues, LAST_RESORT_QUEUE];
 import { newRoutes } from "./app";
 
 const Limit = z.coerce.number().int().min(1).max(500).default(100);
