@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { subscribedTypes } from "../../shared/bus/subscription";
+import { retryScheduleProblems, retryWindowSeconds, subscribedTypes } from "../../shared/bus/subscription";
 import { isRegistered } from "../../shared/events/registry";
 import {
   BUS_DEAD_LETTER_QUEUE,
   BUS_QUEUE,
+  BUS_RETRY,
   deadLetterQueues,
   subscriptions,
 } from "../../workers/router/routing-table";
@@ -60,6 +61,10 @@ describe("the bus", () => {
       binding: "DEAD_LETTERS",
       queue: BUS_DEAD_LETTER_QUEUE,
     });
+    // It retries as long as the customer's path does, so a refusing subscriber queue costs no event.
+    expect(consumersOf(BUS_QUEUE)[0]!.max_retries! + 1).toBe(BUS_RETRY.attempts);
+    expect(retryScheduleProblems(BUS_RETRY)).toEqual([]);
+    expect(retryWindowSeconds(BUS_RETRY)).toBeGreaterThan(6 * 3600);
   });
 
   it("is the only queue producers outside the router send events to", () => {

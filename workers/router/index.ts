@@ -1,8 +1,8 @@
 import { deadLetter } from "../../shared/bus/dead-letter";
-import type { SubscriptionBase } from "../../shared/bus/subscription";
+import { retryDelaySeconds, type SubscriptionBase } from "../../shared/bus/subscription";
 import { readEvent } from "../../shared/events/envelope";
 import { logEvent } from "../../shared/log";
-import { BUS_QUEUE, routesFor } from "./routing-table";
+import { BUS_QUEUE, BUS_RETRY, routesFor } from "./routing-table";
 
 /**
  * The event bus. Producers send every event to one queue and never learn who consumes it; the router
@@ -81,7 +81,8 @@ export default {
       }
     }
     for (const message of new Set([...outgoing.values()].flat())) {
-      if (failed.has(message)) message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+      if (failed.has(message))
+        message.retry({ delaySeconds: retryDelaySeconds(BUS_RETRY, message.attempts) });
       else message.ack();
     }
 
@@ -94,7 +95,7 @@ export default {
           message.ack();
           logEvent({ at: "router", outcome: "dead-lettered", reason });
         } catch (error) {
-          message.retry();
+          message.retry({ delaySeconds: retryDelaySeconds(BUS_RETRY, message.attempts) });
           logEvent({ at: "router", outcome: "dead-letter-failed", reason: String(error) });
         }
       }),

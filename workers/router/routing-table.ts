@@ -1,4 +1,4 @@
-import type { SubscriptionBase } from "../../shared/bus/subscription";
+import type { RetrySchedule, SubscriptionBase } from "../../shared/bus/subscription";
 import type { EventType } from "../../shared/events/registry";
 import { analyticsSubscription } from "../analytics/subscriptions";
 import { collectionSubscription } from "../collection/subscriptions";
@@ -28,6 +28,14 @@ export const subscriptions: readonly SubscriptionBase[] = [
 /** Where the router puts events it cannot read (bad envelope, unregistered type, bad payload). */
 export const BUS_QUEUE = "pizza-events";
 export const BUS_DEAD_LETTER_QUEUE = "pizza-events-dlq";
+
+/**
+ * How long the router keeps forwarding an event a subscriber queue refuses (or filing one it cannot
+ * read) before the platform moves it to the bus's dead-letter queue: as long as the customer's path
+ * retries (100 tries, 1 s doubling to 10 min, about 15 h), so an outage of a queue costs no event.
+ * `max_retries` in workers/router/wrangler.toml is attempts - 1 (test/bus/subscriptions.test.ts).
+ */
+export const BUS_RETRY: RetrySchedule = { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 600 };
 
 export const deadLetterQueues: readonly string[] = [
   BUS_DEAD_LETTER_QUEUE,
