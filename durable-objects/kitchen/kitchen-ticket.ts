@@ -10,6 +10,7 @@ import { staffStep, type CommandOutcome } from "../../shared/http/staff-command"
  * step is announced with an event.
  *
  *   waiting --start preparing--> preparing --pizza baked--> baked --quality checked--> quality-checked
+ *   waiting (or not yet opened) --customer cancels in time--> withdrawn, announced (ticket withdrawn)
  *   waiting | preparing | baked --order cancelled--> withdrawn
  */
 export type TicketStatus = "waiting" | "preparing" | "baked" | "quality-checked" | "withdrawn";
@@ -104,6 +105,52 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
         this.sql.exec("UPDATE ticket SET status = 'withdrawn'");
       }
     });
+  }
+
+  /**
+   * The customer asks to cancel. Only the kitchen knows whether a cook has started, and this object
+   * serialises the question with start-preparing, so the answer is exact whatever the timing: a ticket
+   * not yet started (or not yet opened: its confirmation may still be on the way) is withdrawn and that
+   * is announced, and orders cancels on it; a started one is refused with why, and the order goes on.
+   */
+  withdrawBeforeStart(
+    orderId: string,
+    reason: string,
+    cause: { traceparent: string; causationid: string },
+  ): CommandOutcome<{ orderId: string; status: "withdrawn" }> {
+    const row = this.row();
+    const withdrawn = { ok: true, state: { orderId, status: "withdrawn" } } as const;
+    if (row?.status === "withdrawn") return withdrawn;
+    if (row && row.status !== "waiting") {
+      return {
+        ok: false,
+        status: 409,
+        reason: `The kitchen has started preparing it (the ticket is ${row.status}): it can no longer be cancelled.`,
+      };
+    }
+    const ticketId = row?.ticket_id ?? `ticket-${orderId}`;
+    const withdrawnAt = new Date().toISOString();
+    this.record(
+      () =>
+        row
+          ? this.sql.exec("UPDATE ticket SET status = 'withdrawn'")
+          : this.sql.exec(
+              "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
+              ticketId,
+              orderId,
+              withdrawnAt,
+              cause.traceparent,
+              cause.causationid,
+            ),
+      () => [
+        createEvent(
+          "com.plantbasedpizza.kitchen.ticket-withdrawn.v1",
+          { orderId, ticketId, reason, withdrawnAt },
+          { ...cause, subject: orderId },
+        ),
+      ],
+    );
+    return withdrawn;
   }
 
   startPreparing(): CommandOutcome<Ticket> {

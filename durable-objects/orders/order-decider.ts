@@ -52,7 +52,7 @@ export type OrderCommand =
   /** Another context reported something about this order (payment taken, pizza baked, delivered…). */
   | { type: "react"; to: NewEvent; at: string };
 
-const CANCELLED_BY_CUSTOMER = "cancelled by the customer";
+export const CANCELLED_BY_CUSTOMER = "cancelled by the customer";
 
 export function decide(command: OrderCommand, state: OrderState): Decision<NewEvent> {
   const { order } = state;
@@ -123,6 +123,12 @@ function reactTo(news: NewEvent, state: OrderState, at: string): NewEvent[] {
       ];
     case "com.plantbasedpizza.payment.failed.v1":
       return state.status === "submitted" ? cancel(state, `payment failed: ${news.data.reason}`, at) : [];
+    case "com.plantbasedpizza.kitchen.ticket-withdrawn.v1":
+      // The kitchen withdrew the ticket for the customer's cancel: finish it here if that cancel's own
+      // record did not (the kitchen has the last word on whether it was in time).
+      return state.status !== undefined && CANCELLABLE.includes(state.status)
+        ? cancel(state, news.data.reason, at)
+        : [];
     case "com.plantbasedpizza.kitchen.quality-checked.v1":
       // Only when the check moved the order (a late or repeated check does not send it out twice).
       if (state.status !== "quality-checked") return [];

@@ -1,5 +1,5 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
-import type { Decision } from "../../shared/durable/decider";
+import type { Decision, Rejection } from "../../shared/durable/decider";
 import { PublishingObject } from "../../shared/durable/publishing-object";
 import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
 import type { Fulfilment, TaxedOrderLine } from "../../shared/events/catalog/orders";
@@ -160,15 +160,26 @@ export class Order extends PublishingObject<Env> {
     return { outcome: "accepted", orderId, status: "submitted" };
   }
 
-  /** The customer cancels: allowed until the kitchen starts preparing; a paid order is refunded. */
-  cancel(customerId: string): CommandOutcome<{ orderId: string; status: OrderStatus }> {
+  /**
+   * Whether the customer may cancel, as far as the order knows: its own customer, not cancelled yet,
+   * and not known to be in the kitchen. The kitchen has the last word (it alone knows whether a cook
+   * has started): the orders API asks it next, then records the cancel with `cancel`.
+   */
+  cancelCheck(customerId: string): { ok: true; alreadyCancelled: boolean } | Rejection {
     const state = this.state();
     if (!state) return { ok: false, status: 404, reason: "No such order for this customer." };
-    const decision = this.handle(
-      state,
-      { type: "cancel", customerId, at: now() },
-      `cancel-order:${crypto.randomUUID()}`,
-    );
+    const decision = decide({ type: "cancel", customerId, at: now() }, state);
+    return decision.ok ? { ok: true, alreadyCancelled: decision.events.length === 0 } : decision;
+  }
+
+  /** The customer cancels: allowed until the kitchen starts preparing; a paid order is refunded. */
+  cancel(
+    customerId: string,
+    commandId = `cancel-order:${crypto.randomUUID()}`,
+  ): CommandOutcome<{ orderId: string; status: OrderStatus }> {
+    const state = this.state();
+    if (!state) return { ok: false, status: 404, reason: "No such order for this customer." };
+    const decision = this.handle(state, { type: "cancel", customerId, at: now() }, commandId);
     return decision.ok
       ? { ok: true, state: { orderId: state.order.orderId, status: "cancelled" } }
       : decision;

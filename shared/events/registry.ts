@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { OrderCollectedV1 } from "./catalog/collection";
 import { AddressAddedV1 } from "./catalog/customers";
 import { DriverAssignedV1, OrderCollectedByDriverV1, OrderDeliveredV1 } from "./catalog/delivery";
-import { PizzaBakedV1, PreparationStartedV1, QualityCheckedV1 } from "./catalog/kitchen";
+import { PizzaBakedV1, PreparationStartedV1, QualityCheckedV1, TicketWithdrawnV1 } from "./catalog/kitchen";
 import { PointsAwardedV1 } from "./catalog/loyalty";
 import {
   OrderCancelledV1,
@@ -256,6 +256,14 @@ export const registry = {
     summary: "The order's pizzas passed the quality check and can leave the kitchen.",
     schema: QualityCheckedV1,
     example: { orderId, ticketId, checkedAt: at },
+  }),
+  "com.plantbasedpizza.kitchen.ticket-withdrawn.v1": define({
+    producer: "kitchen",
+    shape: "notification",
+    summary:
+      "The order's ticket was withdrawn before any cook started on it (the customer cancelled in time).",
+    schema: TicketWithdrawnV1,
+    example: { orderId, ticketId, reason: "cancelled by the customer", withdrawnAt: at },
   }),
   "com.plantbasedpizza.delivery.driver-assigned.v1": define({
     producer: "delivery",

@@ -251,6 +251,34 @@ describe("cancelling", () => {
       payment: { status: "taken" },
     });
   });
+
+  it("the moment the cook starts, before orders has heard of it: 409 all the same, one outcome everywhere", async () => {
+    const rae = await pizza.token(uniqueId("rae"));
+    const cook = await pizza.token(uniqueId("cook"), "staff");
+    const { body } = await pizza.submitOrder(rae, {
+      items: [{ recipeId: "funghi", quantity: 1 }],
+      fulfilment: "collection",
+    });
+    const orderId = body.orderId;
+    await pizza.waitForOrder(rae, orderId, "to be confirmed", (o) => o.status === "confirmed");
+    await waitFor("the kitchen's ticket", async () =>
+      (await pizza.call("GET", `/kitchen/tickets/${orderId}`, { token: cook })).status === 200
+        ? true
+        : undefined,
+    );
+    // The cook starts, and the customer cancels straight after: orders' own view still says confirmed.
+    expect((await pizza.staff(cook, `/kitchen/tickets/${orderId}/start-preparing`)).status).toBe(202);
+    const cancel = await pizza.cancelOrder(rae, orderId);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.message).toMatch(/kitchen has started preparing it/);
+    // One outcome everywhere: the kitchen cooks it, the order goes on, the payment stays taken.
+    const order = await pizza.waitForOrder(rae, orderId, "to be preparing", (o) => o.status === "preparing");
+    expect(order.payment).toEqual({ status: "taken" });
+    expect(order.cancellation).toBeUndefined();
+    expect((await pizza.call("GET", `/kitchen/tickets/${orderId}`, { token: cook })).body.status).toBe(
+      "preparing",
+    );
+  });
 });
 
 describe("who may do what", () => {

@@ -9,6 +9,7 @@ import worker from "../../workers/kitchen";
 import { kitchenApi } from "../../workers/kitchen/staff-api";
 import { exampleData } from "../support/example-events";
 import { queueConsumer } from "../support/queue-batch";
+import { publishedEvents } from "../support/queue-tap";
 
 /** The kitchen with real queue batches, its own Durable Object storage, and its staff API. */
 const tickets = env.KITCHEN_TICKETS;
@@ -101,6 +102,51 @@ describe("the kitchen", () => {
     await deliver(orderCancelled(data.orderId));
     expect((await tickets.getByName(data.orderId).ticket())?.status).toBe("withdrawn");
     expect((await staff(data.orderId, "start-preparing")).status).toBe(409);
+  });
+
+  describe("when the customer cancels (the kitchen has the last word)", () => {
+    const byCustomer = (orderId: string) =>
+      tickets.getByName(orderId).withdrawBeforeStart(orderId, "cancelled by the customer", {
+        traceparent: startTrace(),
+        causationid: `cancel-order:${orderId}`,
+      });
+
+    it("withdraws a waiting ticket and announces it, so nobody cooks it", async () => {
+      const confirmed = orderConfirmed();
+      const { orderId } = confirmed.data;
+      await deliver(confirmed);
+      expect(await byCustomer(orderId)).toEqual({ ok: true, state: { orderId, status: "withdrawn" } });
+      expect((await tickets.getByName(orderId).ticket())?.status).toBe("withdrawn");
+      expect((await staff(orderId, "start-preparing")).status).toBe(409);
+      const [withdrawn] = await publishedEvents(
+        (e) => e.subject === orderId && e.type === "com.plantbasedpizza.kitchen.ticket-withdrawn.v1",
+        1,
+      );
+      expect(withdrawn!.data).toMatchObject({ orderId, reason: "cancelled by the customer" });
+      expect(withdrawn!.causationid).toBe(`cancel-order:${orderId}`);
+      // Asking again is the same answer, announced once.
+      expect((await byCustomer(orderId)).ok).toBe(true);
+    });
+
+    it("refuses once a cook has started, whatever orders believes, and the ticket goes on", async () => {
+      const confirmed = orderConfirmed();
+      const { orderId } = confirmed.data;
+      await deliver(confirmed);
+      expect((await staff(orderId, "start-preparing")).status).toBe(202);
+      const refused = await byCustomer(orderId);
+      expect(refused).toMatchObject({ ok: false, status: 409 });
+      expect((await tickets.getByName(orderId).ticket())?.status).toBe("preparing");
+      expect((await staff(orderId, "pizza-baked")).status).toBe(202);
+    });
+
+    it("withdraws before the confirmation arrives, and the late confirmation opens nothing to cook", async () => {
+      const confirmed = orderConfirmed();
+      const { orderId } = confirmed.data;
+      expect((await byCustomer(orderId)).ok).toBe(true);
+      await deliver(confirmed);
+      expect((await tickets.getByName(orderId).ticket())?.status).toBe("withdrawn");
+      expect((await staff(orderId, "start-preparing")).status).toBe(409);
+    });
   });
 
   it("withdraws the ticket even when the cancellation overtakes the confirmation", async () => {

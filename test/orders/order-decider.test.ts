@@ -293,6 +293,41 @@ describe("the customer cancelling", () => {
   });
 });
 
+describe("the kitchen withdrawing the ticket for the customer (its cancel's own record may be lost)", () => {
+  const withdrawn = e("com.plantbasedpizza.kitchen.ticket-withdrawn.v1", {
+    orderId,
+    ticketId: "ticket-1",
+    reason: "cancelled by the customer",
+    withdrawnAt: at,
+  });
+
+  it("cancels a paid order and refunds it", () => {
+    spec
+      .given(aCollectionOrder, ...paid)
+      .when(react(withdrawn))
+      .then(cancelled("cancelled by the customer"), refundPayment("cancelled by the customer"));
+  });
+
+  it("cancels an order still waiting for its payment and voids it", () => {
+    spec
+      .given(aCollectionOrder, submitted(), takePayment())
+      .when(react(withdrawn))
+      .then(cancelled("cancelled by the customer"), voidPayment("cancelled by the customer"));
+  });
+
+  it("does nothing more when the cancel was already recorded", () => {
+    spec
+      .given(
+        aCollectionOrder,
+        ...paid,
+        cancelled("cancelled by the customer"),
+        refundPayment("cancelled by the customer"),
+      )
+      .when(react(withdrawn))
+      .then();
+  });
+});
+
 describe("the kitchen, the counter and the driver", () => {
   it("sends a quality-checked collection order to the counter", () => {
     spec

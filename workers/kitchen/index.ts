@@ -11,6 +11,15 @@ export { KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";
 /** The staff API, reached through the gateway's service binding. */
 export class KitchenApi extends ContextEntrypoint<Env> {
   protected readonly api = kitchenApi;
+
+  /**
+   * Orders asks, when its customer cancels, whether the kitchen can still drop the order: withdrawn
+   * unless a cook has started (KitchenTicket.withdrawBeforeStart). An RPC method, not a route: only
+   * the orders worker's service binding reaches it.
+   */
+  withdrawBeforeStart(orderId: string, reason: string, cause: { traceparent: string; causationid: string }) {
+    return this.env.KITCHEN_TICKETS.getByName(orderId).withdrawBeforeStart(orderId, reason, cause);
+  }
 }
 
 export default {

@@ -24,6 +24,7 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.payment.voided.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.preparation-started.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.pizza-baked.v1": toTheOrder,
+    "com.plantbasedpizza.kitchen.ticket-withdrawn.v1": toTheOrder,
     "com.plantbasedpizza.kitchen.quality-checked.v1": toTheOrder,
     "com.plantbasedpizza.delivery.driver-assigned.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,

@@ -15,6 +15,8 @@ export const ordersSubscription = defineSubscription({
       "records on the order that its payment was stopped before any money was taken",
     "com.plantbasedpizza.kitchen.preparation-started.v1":
       "moves the order to 'preparing'; from here it can no longer be cancelled",
+    "com.plantbasedpizza.kitchen.ticket-withdrawn.v1":
+      "cancels the order the kitchen dropped in time for its customer, if that cancel is not recorded yet",
     "com.plantbasedpizza.kitchen.pizza-baked.v1": "moves the order to 'baking' (the oven stage is done)",
     "com.plantbasedpizza.kitchen.quality-checked.v1":
       "moves the order to 'quality-checked' and on to delivery or the counter",

@@ -1,7 +1,8 @@
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
-import { commandResponse } from "../../../shared/http/staff-command";
+import { commandResponse, type CommandOutcome } from "../../../shared/http/staff-command";
+import { CANCELLED_BY_CUSTOMER } from "../../../durable-objects/orders/order-decider";
 import { OrderId } from "../../../shared/events/catalog/ids";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
@@ -91,11 +92,41 @@ export const orderRoutes = newRoutes()
       : undefined;
     return events ? c.json({ orderId, events }) : notFound(c, orderId);
   })
+  /**
+   * Cancel, decided where the truth is, so the answer holds whatever the timing: the order checks it
+   * is the customer's and not known to be in the kitchen; then the kitchen, which alone knows whether a
+   * cook has started (orders' own view lags it by a few queue hops), withdraws the ticket or refuses;
+   * then the order records the cancel (void or refund). If that last step is lost, the kitchen's
+   * ticket-withdrawn event finishes it.
+   */
   .post("/:orderId/cancel", async (c) => {
     const orderId = c.req.param("orderId");
     if (!OrderId.safeParse(orderId).success) return notFound(c, orderId);
-    return commandResponse(c, await c.env.ORDERS.getByName(orderId).cancel(c.var.principal.id));
+    const order = c.env.ORDERS.getByName(orderId);
+    const customerId = c.var.principal.id;
+    const check = await order.cancelCheck(customerId);
+    if (!check.ok) return commandResponse(c, check);
+    const commandId = `cancel-order:${crypto.randomUUID()}`;
+    if (!check.alreadyCancelled) {
+      const kitchen = await kitchenOf(c.env).withdrawBeforeStart(orderId, CANCELLED_BY_CUSTOMER, {
+        traceparent: c.var.traceparent,
+        causationid: commandId,
+      });
+      if (!kitchen.ok) return commandResponse(c, kitchen);
+    }
+    return commandResponse(c, await order.cancel(customerId, commandId));
   });
+
+/** The kitchen's answer to a cancel, over its service binding (an RPC method of its KitchenApi). */
+interface KitchenCancellation {
+  withdrawBeforeStart(
+    orderId: string,
+    reason: string,
+    cause: { traceparent: string; causationid: string },
+  ): Promise<CommandOutcome<{ orderId: string; status: "withdrawn" }>>;
+}
+// `wrangler types` cannot see another worker's entrypoint, so the binding is named here.
+const kitchenOf = (env: Env) => env.KITCHEN as unknown as KitchenCancellation;
 
 // Another customer's order is "not found" too: its existence is not theirs to learn.
 const notFound = (c: Parameters<typeof errorResponse>[0], orderId: string) =>
