@@ -1,5 +1,5 @@
 /**
- * `npm run token -- <id> [--role customer|staff|operator]` prints a bearer token for local use,
+ * `npm run token -- <id> [--role customer|staff|operator|analyst]` prints a bearer token for local use,
  * signed with the same JWT_SECRET `wrangler dev` reads from .dev.vars.
  */
 import { parseArgs } from "node:util";
@@ -13,7 +13,7 @@ const { positionals, values } = parseArgs({
 const role = Role.safeParse(values.role);
 const subject = positionals[0];
 if (!subject || !role.success) {
-  console.error("usage: npm run token -- <customerId> [--role customer|staff|operator] [--hours 24]");
+  console.error("usage: npm run token -- <customerId> [--role customer|staff|operator|analyst] [--hours 24]");
   process.exit(2);
 }
 console.log(await mintToken(devJwtSecret(), subject, role.data, Number(values.hours) * 3600));

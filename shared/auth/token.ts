@@ -3,9 +3,11 @@ import { z } from "zod";
 
 /**
  * Bearer tokens: HS256 JWTs signed with JWT_SECRET (a `wrangler secret`, `.dev.vars` locally).
- * `sub` is the customer (or staff member / operator) id; `role` says which endpoints they may use.
+ * `sub` is the customer (or staff member / operator / analyst) id; `role` says which endpoints they may use.
+ * Operators run the system (dead letters, deprecations, the bus); analysts read the business figures
+ * (revenue): different people with different needs, so neither role opens the other's endpoints.
  */
-export const Role = z.enum(["customer", "staff", "operator"]);
+export const Role = z.enum(["customer", "staff", "operator", "analyst"]);
 export type Role = z.infer<typeof Role>;
 
 const Claims = z.object({

@@ -13,7 +13,7 @@ import { queueConsumer } from "../support/queue-batch";
 
 /**
  * Analytics: confirmed orders through the real consumer into real month ledgers, read back through
- * the operators' API. Each test uses its own dates, so tests never count each other's orders.
+ * the analysts' API. Each test uses its own dates, so tests never count each other's orders.
  */
 function orderConfirmed(
   confirmedAt: string,
@@ -31,8 +31,8 @@ function orderConfirmed(
 
 const { deliver, deliverBatch } = queueConsumer(worker, "analytics-inbox");
 
-const operator = { id: "olive", role: "operator" as const };
-const revenueCall = (query: string, as: { id: string; role: Role } = operator) =>
+const analyst = { id: "ana", role: "analyst" as const };
+const revenueCall = (query: string, as: { id: string; role: Role } = analyst) =>
   analyticsApi.fetch(new Request(`https://pizza.test/analytics/revenue${query}`), { ...env, principal: as });
 const revenue = async (query: string) =>
   (await revenueCall(query)).json<{ from: string; to: string; revenue: DailyRevenue[] }>();
@@ -130,8 +130,8 @@ describe("GET /analytics/revenue", () => {
     expect(await res.json()).toEqual({ from: "2027-01-01", to: "2028-01-01", revenue: [] });
   });
 
-  it("is for operators only", async () => {
-    for (const role of ["customer", "staff"] as const) {
+  it("is for analysts only: operators run the system, they do not read the figures", async () => {
+    for (const role of ["customer", "staff", "operator"] as const) {
       expect((await revenueCall("?from=2030-03-04&to=2030-03-05", { id: "nosy", role })).status, role).toBe(
         403,
       );

@@ -10,7 +10,7 @@ import { orderIdFor } from "../../workers/orders/submit-order";
 /** The orders thin API inside workerd, against the real Order Durable Object. */
 const api = (path: string, init?: RequestInit) =>
   exports.default.fetch(new Request(`https://pizza.test${path}`, init));
-const token = (sub: string, role: "customer" | "staff" | "operator" = "customer") =>
+const token = (sub: string, role: "customer" | "staff" | "operator" | "analyst" = "customer") =>
   mintToken(env.JWT_SECRET, sub, role);
 const submit = async (bearer: string, body: unknown, headers: Record<string, string> = {}) =>
   api("/orders", {
@@ -191,7 +191,8 @@ describe("the gateway", () => {
         .status,
     ).toBe(404);
     expect((await get("/analytics/revenue", await token("gil"))).status).toBe(403);
-    expect((await get("/analytics/revenue", await token("op", "operator"))).status).toBe(200);
+    expect((await get("/analytics/revenue", await token("ana", "analyst"))).status).toBe(200);
+    expect((await get("/analytics/revenue", await token("op", "operator"))).status).toBe(403);
     const loyalty = await get("/loyalty/me", await token("gil"));
     expect(loyalty.status).toBe(200);
     expect(await loyalty.json()).toMatchObject({ customerId: "gil", points: 0 });

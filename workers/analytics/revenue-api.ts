@@ -3,7 +3,7 @@ import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledge
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse, type FieldIssue } from "../../shared/http/errors";
 
-/** The operators' analytics API (operator role): revenue per day and currency: gross (`amount`), net and tax. */
+/** The analysts' API (analyst role): revenue per day and currency: gross (`amount`), net and tax. */
 const ledger = (env: Env, month: string) => env.REVENUE.getByName(month);
 
 const Day = z.iso.date();
@@ -23,7 +23,7 @@ function monthsBetween(from: string, to: string): string[] {
 }
 
 export const analyticsApi = contextApi<Env>("analytics")
-  .use("/analytics/*", allowRoles("operator"))
+  .use("/analytics/*", allowRoles("analyst"))
   .get("/analytics/revenue", async (c) => {
     const today = new Date().toISOString().slice(0, 10);
     const issues: FieldIssue[] = [];

@@ -18,7 +18,7 @@ const CONTEXTS = {
   "/analytics": "ANALYTICS",
 } as const satisfies Record<string, keyof Env>;
 
-const authenticated = requireRole("customer", "staff", "operator");
+const authenticated = requireRole("customer", "staff", "operator", "analyst");
 
 export const gatewayRoutes = newRoutes();
 for (const [prefix, binding] of Object.entries(CONTEXTS)) {
