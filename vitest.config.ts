@@ -86,6 +86,10 @@ const producerQueues = (configPath: string) =>
     (p) => p.queue,
   );
 
+/** The queues the dead-letters worker redrives to: all it sends to but its own last resort (it consumes it). */
+const redriveQueues = (configPath: string) =>
+  producerQueues(configPath).filter((q) => q !== "pizza-events" && q !== "dead-letters-dlq");
+
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
@@ -113,7 +117,12 @@ export default defineConfig({
           w,
           `./workers/${w}/wrangler.toml`,
           [
-            queueTap(["pizza-events", `${w}-inbox-dlq`]),
+            // The dead-letters worker redrives letters to the queues they failed in: its tap reads them.
+            queueTap([
+              "pizza-events",
+              `${w}-inbox-dlq`,
+              ...(w === "dead-letters" ? redriveQueues("workers/dead-letters/wrangler.toml") : []),
+            ]),
             ...(bindsDeadLettersWorker(w) ? [auxiliaryWorker("dead-letters")] : []),
           ],
           TAP,

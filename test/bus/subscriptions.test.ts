@@ -9,6 +9,7 @@ import {
   subscriptions,
 } from "../../workers/router/routing-table";
 import { FILING_MAX_RETRIES, LAST_RESORT_QUEUE } from "../../workers/dead-letters/filing";
+import { REDRIVE_BINDINGS } from "../../workers/dead-letters/redrive";
 import { workerConfigs } from "../support/wrangler-configs";
 
 /**
@@ -69,11 +70,27 @@ describe("the bus", () => {
 
   it("is the only queue producers outside the router send events to", () => {
     for (const c of configs.filter((c) => c.name !== "pizza-router")) {
-      // The dead-letter office also puts a letter back on its last resort (letters, not events).
-      const lastResort = c.name === "pizza-dead-letters" ? [LAST_RESORT_QUEUE] : [];
+      // The dead-letter office also puts a letter back on its last resort (letters, not events), and
+      // redrives an operator's chosen letters, exactly as they were, to the subscriber queue they
+      // failed in (never new events: only messages that were already on those queues).
+      const office = c.name === "pizza-dead-letters";
+      const lastResort = office ? [LAST_RESORT_QUEUE] : [];
+      const redrive = office ? subscriptions.map((s) => s.queue) : [];
       for (const p of c.queues?.producers ?? [])
-        expect([BUS_QUEUE, ...deadLetterQueues, ...lastResort], `${c.path} ${p.binding}`).toContain(p.queue);
+        expect(
+          [BUS_QUEUE, ...deadLetterQueues, ...lastResort, ...redrive],
+          `${c.path} ${p.binding}`,
+        ).toContain(p.queue);
     }
+  });
+
+  it("lets the dead-letter office redrive a letter to every queue a letter can fail in, through the router's bindings", () => {
+    const office = configs.find((c) => c.name === "pizza-dead-letters")!;
+    for (const [queue, binding] of Object.entries(REDRIVE_BINDINGS))
+      expect(office.queues?.producers, queue).toContainEqual({ binding, queue });
+    expect(Object.keys(REDRIVE_BINDINGS).sort()).toEqual(
+      [BUS_QUEUE, ...subscriptions.map((s) => s.queue)].sort(),
+    );
   });
 
   it("files every dead-letter queue in the dead-letter office", () => {

@@ -13,6 +13,11 @@ import { letterFrom, type Letter } from "./letters";
  * then moved by the platform to the last resort, `dead-letters-dlq`, which this worker consumes too and
  * files in an office of its own; on the last resort's final attempt it puts the letter back on it.
  *
+ * Operators act on letters through the ops API (GET /ops/dead-letters/groups, POST
+ * /ops/dead-letters/redrive and /discard, GET /ops/dead-letters/audit), which calls the offices
+ * directly; an office's alarm sends redriven letters back, through this worker's producer bindings
+ * (workers/dead-letters/redrive.ts), to the queue each failed in, at a bounded rate.
+ *
  * It also keeps, per subscriber, how many events of deprecated versions each has handled
  * (DeprecatedReads, counted by the consumer harness of every consuming worker through a binding by
  * script_name): operators see who still reads a version before its sunset.
