@@ -74,6 +74,20 @@ type TakePayment = PizzaEvent<"com.plantbasedpizza.payments.take-payment.v1">;
 type RefundPayment = PizzaEvent<"com.plantbasedpizza.payments.refund-payment.v1">;
 type VoidPayment = PizzaEvent<"com.plantbasedpizza.payments.void-payment.v1">;
 
+/** A command from orders as the rules take it: its data, its trace and id (its events' cause), and now. */
+function commandOf<K extends "take-payment" | "refund-payment" | "void-payment">(
+  type: K,
+  event: TakePayment | RefundPayment | VoidPayment,
+): PaymentCommand {
+  return {
+    type,
+    data: event.data,
+    traceparent: event.traceparent,
+    id: event.id,
+    now: Date.now(),
+  } as PaymentCommand;
+}
+
 export class Payment extends PublishingObject<BusEnv> {
   constructor(ctx: DurableObjectState, env: BusEnv) {
     super(ctx, env);
@@ -91,16 +105,7 @@ export class Payment extends PublishingObject<BusEnv> {
   /** TakePayment: asks the card processor and waits for its answer (nothing is announced yet). */
   async takePayment(event: TakePayment): Promise<HandlerOutcome> {
     if (this.inbox.has(event)) return "duplicate";
-    const { next, events } = this.handle(
-      {
-        type: "take-payment",
-        data: event.data,
-        traceparent: event.traceparent,
-        id: event.id,
-        now: Date.now(),
-      },
-      event,
-    );
+    const { next, events } = this.handle(commandOf("take-payment", event), event);
     // The payment was just requested: wake when the card processor's answer is due (if it ever is).
     const due = answerDueAt(next);
     if (events.some((e) => e.type === "payment-requested") && due !== undefined) await this.wakeAt(due);
@@ -110,32 +115,14 @@ export class Payment extends PublishingObject<BusEnv> {
   /** VoidPayment: the order was cancelled while it waited; stop the charge (or give back what was taken). */
   voidPayment(event: VoidPayment): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(
-      {
-        type: "void-payment",
-        data: event.data,
-        traceparent: event.traceparent,
-        id: event.id,
-        now: Date.now(),
-      },
-      event,
-    );
+    this.handle(commandOf("void-payment", event), event);
     return "processed";
   }
 
   /** RefundPayment: gives a taken payment back; queues keep no order, so it may come before the take. */
   refundPayment(event: RefundPayment): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(
-      {
-        type: "refund-payment",
-        data: event.data,
-        traceparent: event.traceparent,
-        id: event.id,
-        now: Date.now(),
-      },
-      event,
-    );
+    this.handle(commandOf("refund-payment", event), event);
     return "processed";
   }
 
