@@ -6,7 +6,9 @@
  *   typecheck        `tsc` on the root, the Node tests and each worker
  *   build            `wrangler deploy --dry-run` of every worker into dist/<name>
  *   deploy           `wrangler deploy` of every worker, orders (which binds them) last
- *   dev [flags…]     one `wrangler dev` with every config; the flags pass through
+ *   dev [flags…]     one `wrangler dev` with every config; the flags pass through; FAULTS in the
+ *                    environment (`FAULTS=fail:0.2,duplicate:0.1,reorder npm run dev`) is checked and
+ *                    reaches every worker (shared/faults.ts)
  *
  * Run as `node scripts/workers.ts <command>` (Node 22, which npm scripts get from the `node` devDependency).
  * The steps run one after another from the repository root and stop at the first failure.
@@ -15,6 +17,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
+import { describeFaults, parseFaults } from "../shared/faults.ts";
 
 const root = join(import.meta.dirname, "..");
 
@@ -30,9 +33,9 @@ function workersWith(file: string): string[] {
  * when a signal n ended it). SIGINT and SIGTERM are passed on, so stopping this script (the e2e suite
  * sends SIGTERM to `npm run dev`'s process group) stops the tool too and leaves nothing running.
  */
-function run(tool: string, args: string[]): Promise<number> {
+function run(tool: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(join(root, "node_modules", ".bin", tool), args, { cwd: root, stdio: "inherit" });
+    const child = spawn(join(root, "node_modules", ".bin", tool), args, { cwd: root, stdio: "inherit", env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on("SIGINT", forward).on("SIGTERM", forward);
     const done = (code: number) => {
@@ -99,19 +102,50 @@ switch (command) {
     ]);
     break;
   case "build":
+    // The bundles a deploy would upload, so tests can check what a deploy build contains.
+    process.env.NODE_ENV = "production";
     await runSteps(command, [
       wrangler("deploy", "--dry-run", "--outdir", "dist/orders"),
       ...workers.map((w) => wrangler("deploy", "--dry-run", ...config(w), "--outdir", join(root, "dist", w))),
     ]);
     break;
   case "deploy":
+    // A deploy build: wrangler bundles with NODE_ENV=production unless the shell says otherwise, and
+    // local-only parts (shared/local-life.ts) stay off only in a production build. Pinned, not inherited.
+    process.env.NODE_ENV = "production";
     // The contexts first: orders (the root config) binds them.
     await runSteps(command, [...workers.map((w) => wrangler("deploy", ...config(w))), wrangler("deploy")]);
     break;
   case "dev": {
-    const ours = ["dev", "-c", "wrangler.toml", ...workers.flatMap(config), "--var", "SIMULATED_STAFF:on"];
+    const faultsText = process.env.FAULTS ?? "";
+    let faults;
+    try {
+      faults = parseFaults(faultsText);
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exit(2);
+    }
+    if (faultsText.trim() !== "")
+      console.log(`fault injection on in every worker: ${describeFaults(faults)}`);
+    const ours = [
+      "dev",
+      "-c",
+      "wrangler.toml",
+      ...workers.flatMap(config),
+      "--var",
+      "SIMULATED_STAFF:on",
+      // --var reaches only the first worker (orders); the others read FAULTS from this process's
+      // environment, because their configs declare `secrets` (see workers/*/wrangler.toml).
+      "--var",
+      `FAULTS:${faultsText}`,
+    ];
     // Flags given after ours (`npm run dev -- --var SIMULATED_STAFF:off`) win: wrangler takes the last one.
-    process.exitCode = await run("wrangler", [...ours, ...rest]);
+    // A development build, whatever NODE_ENV the shell has: local-only parts need it (shared/local-life.ts).
+    process.exitCode = await run("wrangler", [...ours, ...rest], {
+      ...process.env,
+      NODE_ENV: "development",
+      FAULTS: faultsText,
+    });
     break;
   }
   default:

@@ -9,6 +9,7 @@ import {
 } from "../bus/subscription";
 import { readEvent, type PizzaEvent } from "../events/envelope";
 import { deprecationOf, type EventType } from "../events/registry";
+import { faultsIn, handlerFailure, InjectedFault, type FaultSettings } from "../faults";
 import { logEvent } from "../log";
 
 /**
@@ -32,6 +33,9 @@ import { logEvent } from "../log";
  * one call, so operators see who still reads a version before its sunset (GET /ops/deprecations).
  * Counting is best effort: the messages are acked or retried already, and a failed count is logged,
  * never a reason to fail or retry the batch.
+ *
+ * Local runs with `FAULTS=fail:<rate>` (shared/faults.ts) fail a handling here, before the handler runs
+ * or after it applied the event, to show that the retry schedule and the inbox absorb both.
  */
 export type HandlerOutcome = "processed" | "duplicate";
 
@@ -76,7 +80,9 @@ export function backoffSeconds(subscription: SubscriptionBase, attempts: number)
   return retryDelaySeconds(subscription.retry, attempts);
 }
 
-export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions<T, Env>) {
+export function consumeEvents<T extends EventType, Env extends FaultSettings>(
+  options: ConsumerOptions<T, Env>,
+) {
   const { subscription, handlers } = options;
   const accepted = new Set<string>(subscribedTypes(subscription));
   /** The deprecated versions among those it subscribes to: the only ones worth counting. */
@@ -135,7 +141,13 @@ export function consumeEvents<T extends EventType, Env>(options: ConsumerOptions
     }
     try {
       const handler = handlers[event.type as T] as (e: PizzaEvent, env: Env) => Promise<HandlerOutcome>;
+      const injected = handlerFailure(faultsIn(env));
+      const who = subscription.subscriber;
+      if (injected === "before")
+        throw new InjectedFault(`${who}: the handler failed before applying the event`);
       const outcome = await handler(event, env);
+      if (injected === "after")
+        throw new InjectedFault(`${who}: the ack was lost after the event was ${outcome}`);
       message.ack();
       logEvent({
         ...base,

@@ -1,4 +1,5 @@
 import type { PizzaEvent } from "../events/envelope";
+import { copiesOf, happens, InjectedFault, NO_FAULTS, type Faults } from "../faults";
 
 /**
  * The transactional outbox. A command handler writes its state change and the events that announce it
@@ -36,8 +37,11 @@ export class Outbox {
     return this.storage.sql.exec<{ a: number | null }>("SELECT MAX(attempts) AS a FROM outbox").one().a ?? 0;
   }
 
-  /** Sends every waiting row, oldest first. Throws (leaving unsent rows in place) if the queue refuses. */
-  async publish(bus: Queue): Promise<number> {
+  /**
+   * Sends every waiting row, oldest first. Throws (leaving unsent rows in place) if the queue refuses.
+   * Local runs may refuse a send or send a row twice (`sendfail`, `duplicate`: shared/faults.ts).
+   */
+  async publish(bus: Queue, faults: Faults = NO_FAULTS): Promise<number> {
     let sent = 0;
     for (;;) {
       const rows = this.storage.sql
@@ -48,8 +52,14 @@ export class Outbox {
         .toArray();
       if (rows.length === 0) return sent;
       try {
+        if (happens(faults.sendFail)) throw new InjectedFault("the bus refused the outbox's send");
         await bus.sendBatch(
-          rows.map((r) => ({ body: JSON.parse(r.event) as unknown, contentType: "json" as const })),
+          rows.flatMap((r) =>
+            Array.from({ length: copiesOf(faults) }, () => ({
+              body: JSON.parse(r.event) as unknown,
+              contentType: "json" as const,
+            })),
+          ),
         );
       } catch (error) {
         this.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", rows.at(-1)!.seq);

@@ -1,4 +1,5 @@
 import { publishedVersions, type AnyPizzaEvent, type PizzaEvent } from "../events/envelope";
+import { faultsIn, happens, type FaultSettings } from "../faults";
 import { logEvent } from "../log";
 import { InboxObject } from "./inbox-object";
 import { Outbox } from "./outbox";
@@ -13,7 +14,7 @@ import { Outbox } from "./outbox";
  *    exponential backoff until the bus accepts every row.
  * Subclasses that need their own timers override `onAlarm` and call `wakeAt`.
  */
-export interface BusEnv {
+export interface BusEnv extends FaultSettings {
   PIZZA_EVENTS: Queue;
 }
 
@@ -45,8 +46,20 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
     // never leave outbox rows without an alarm to publish them. (It may move an earlier alarm a few
     // seconds later; subclasses' timers are due-dated in their own tables and re-armed by onAlarm.)
     void this.ctx.storage.setAlarm(Date.now() + PUBLISH_SAFETY_NET_MS);
-    this.ctx.waitUntil(this.publishOutbox());
+    if (happens(faultsIn(this.env).restart)) this.ctx.waitUntil(this.restartBeforePublishing());
+    else this.ctx.waitUntil(this.publishOutbox());
     return result;
+  }
+
+  /**
+   * `FAULTS=restart:<rate>` (local runs only): the object dies once the change is durable and before
+   * its events are sent, the crash the outbox exists for. Requests in flight fail and are retried by
+   * their callers; the alarm publishes the rows.
+   */
+  private async restartBeforePublishing(): Promise<void> {
+    await this.ctx.storage.sync();
+    logEvent({ at: "outbox", outcome: "injected-restart", object: this.constructor.name });
+    this.ctx.abort("injected fault (FAULTS): the object restarted before publishing");
   }
 
   /** Outbox rows not yet accepted by the bus (for ops and tests). */
@@ -58,7 +71,7 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
   protected publishOutbox(): Promise<void> {
     this.publishing ??= (async () => {
       try {
-        await this.outbox.publish(this.env.PIZZA_EVENTS);
+        await this.outbox.publish(this.env.PIZZA_EVENTS, faultsIn(this.env));
       } catch (error) {
         const attempts = this.outbox.attempts();
         const backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 1000 * 2 ** attempts);

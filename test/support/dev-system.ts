@@ -37,13 +37,22 @@ function freePort(): Promise<number> {
   });
 }
 
-interface DevSystem {
+export interface DevSystem {
   baseUrl: string;
+  /** Everything `npm run dev` printed so far (the workers' log lines among it). */
+  output: () => string;
   stop: () => Promise<void>;
 }
 
-/** Runs `npm run dev` on free ports with a fresh state directory, and waits until it serves. */
-async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
+/**
+ * Runs `npm run dev` on free ports with a fresh state directory, and waits until it serves. `env` is
+ * added to its environment: `{ FAULTS: "fail:0.2" }` runs it with faults on (shared/faults.ts); without
+ * it FAULTS is empty, whatever the shell running the tests has.
+ */
+export async function startDevSystem(
+  extraFlags: string[],
+  env: Record<string, string> = {},
+): Promise<DevSystem> {
   const port = await freePort();
   const inspectorPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "pizza-e2e-"));
@@ -66,7 +75,7 @@ async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
     ],
     {
       cwd: process.cwd(),
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", FAULTS: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so stopping it stops wrangler and workerd with it
     },
@@ -103,7 +112,7 @@ async function startDevSystem(extraFlags: string[]): Promise<DevSystem> {
     await stop();
     throw new Error(`${(error as Error).message}\n--- npm run dev output ---\n${output.slice(-4000)}`);
   }
-  return { baseUrl, stop };
+  return { baseUrl, output: () => output, stop };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

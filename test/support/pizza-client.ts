@@ -71,7 +71,7 @@ export function pizzaClient(baseUrl: string) {
         }[];
       }>("GET", `/analytics/revenue?from=${day}&to=${day}`, { token }),
     deadLetters: (token: string) => call<{ deadLetters: any[] }>("GET", "/ops/dead-letters", { token }),
-    putOnBus: (token: string, event: unknown) => call("POST", "/ops/bus/events", { token, body: event }),
+    putOnBus: (token: string, event: unknown) => call("POST", "/dev/bus/events", { token, body: event }),
     /** Polls the order until `predicate` holds, returning the order. */
     waitForOrder: (
       token: string,

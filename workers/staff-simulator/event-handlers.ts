@@ -1,6 +1,7 @@
 import type { StaffCommand } from "../../durable-objects/staff-simulator/simulated-staff-shift";
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
+import { BUILT_FOR_LOCAL_DEV } from "../../shared/local-life";
 import { logEvent } from "../../shared/log";
 import { staffSimulatorSubscription } from "./subscriptions";
 
@@ -9,13 +10,14 @@ import { staffSimulatorSubscription } from "./subscriptions";
  * cooks, drivers and counter staff move every order along after short pauses, so an order placed
  * locally runs to completed with nobody at the keyboard. They send the same staff commands real staff
  * do, so everything downstream is the real thing. Runs in the orders worker (see wrangler.toml).
+ * Only in a build made by `wrangler dev`: a deploy cannot turn fake staff on (shared/local-life.ts).
  */
 const shift = (env: Env, orderId: string) => env.SIMULATED_STAFF_SHIFTS.getByName(orderId);
 
 const staffFor =
   (commands: (orderId: string) => StaffCommand[]) =>
   async (event: PizzaEvent & { data: { orderId: string } }, env: Env) => {
-    if (env.SIMULATED_STAFF !== "on") {
+    if (env.SIMULATED_STAFF !== "on" || !BUILT_FOR_LOCAL_DEV) {
       logEvent({ at: "simulated-staff", outcome: "off", type: event.type, id: event.id });
       return "processed" as const;
     }

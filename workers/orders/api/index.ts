@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { startTrace } from "../../../shared/events/trace";
 import { errorResponse } from "../../../shared/http/errors";
+import { BUILT_FOR_LOCAL_DEV } from "../../../shared/local-life";
 import { logEvent } from "../../../shared/log";
-import type { OrdersApp } from "./app";
+import { newRoutes, type OrdersApp } from "./app";
 import { catalogRoutes } from "./catalog";
 import { gatewayRoutes } from "./gateway";
+import { localDevRoutes } from "./local-dev";
 import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
 import { orderRoutes } from "./orders";
@@ -51,6 +53,8 @@ export const api = new Hono<OrdersApp>()
   .route("/schemas/events", schemaRoutes)
   .route("/catalog", catalogRoutes)
   .route("/ops", opsRoutes)
+  // Local runs and tests only; in a deploy build this path is a 404 like any unknown one.
+  .route("/dev", BUILT_FOR_LOCAL_DEV ? localDevRoutes : newRoutes())
   .route("/", gatewayRoutes)
   .notFound((c) =>
     errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
