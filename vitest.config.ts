@@ -29,6 +29,8 @@ const ORDERS_AUXILIARY_WORKERS = [
   ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) =>
     auxiliaryWorker(w),
   ),
+  // It owns the archive replays the ops API starts; not consuming pizza-events (the tap does here).
+  auxiliaryWorker("router", { r2Buckets: { EVENT_ARCHIVE: "pizza-event-archive" } }),
 ];
 
 /**
@@ -140,6 +142,16 @@ export default defineConfig({
             "test/contract/**/*.test.ts",
             PURE_RULES,
           ],
+        },
+      },
+      // Several workers in one local workerd, from their bundles (test/support/miniflare-system.ts).
+      {
+        test: {
+          name: "replay",
+          environment: "node",
+          include: ["test/replay/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -1,7 +1,9 @@
 import { deadLetter } from "../../shared/bus/dead-letter";
 import { retryDelaySeconds, type SubscriptionBase } from "../../shared/bus/subscription";
 import { readEvent } from "../../shared/events/envelope";
+import { copiesOf, deliveryDelaySeconds, faultsIn, happens, InjectedFault } from "../../shared/faults";
 import { logEvent } from "../../shared/log";
+import { archiveEvents } from "./archive";
 import { BUS_QUEUE, BUS_RETRY, routesFor } from "./routing-table";
 
 /**
@@ -12,7 +14,14 @@ import { BUS_QUEUE, BUS_RETRY, routesFor } from "./routing-table";
  *   e.g. a v2 that consumers have not moved to yet).
  * - If forwarding to a subscriber fails, the message is retried; subscribers that already got it
  *   ignore the repeat (their inbox), so fan-out never loses or doubles an effect.
+ * - Every valid event, routed or not, is archived (R2) before it is forwarded or acked; one that could
+ *   not be archived is retried like a failed forward (workers/router/archive.ts). Operators replay the
+ *   archive to one subscriber through ArchiveReplay.
  */
+export { ArchiveReplay } from "../../durable-objects/router/archive-replay";
+
+const SEND_BATCH_LIMIT = 100;
+
 function queueFor(env: Env, subscription: SubscriptionBase): Queue {
   const queue = (env as unknown as Record<string, Queue | undefined>)[subscription.binding];
   if (!queue)
@@ -25,10 +34,20 @@ export default {
     const outgoing = new Map<SubscriptionBase, Message<unknown>[]>();
     const dead: { message: Message<unknown>; reason: string }[] = [];
 
-    for (const message of batch.messages) {
-      const read = readEvent(message.body);
+    const reads = batch.messages.map((message) => ({ message, read: readEvent(message.body) }));
+    // Archived first: nothing is forwarded or acked unarchived (one put per hour of event time).
+    const unarchived = await archiveEvents(
+      env.EVENT_ARCHIVE,
+      reads.flatMap(({ message, read }) => (read.ok ? [{ message, event: read.event }] : [])),
+    );
+
+    for (const { message, read } of reads) {
       if (!read.ok) {
         dead.push({ message, reason: read.reason });
+        continue;
+      }
+      if (unarchived.has(message)) {
+        message.retry({ delaySeconds: retryDelaySeconds(BUS_RETRY, message.attempts) });
         continue;
       }
       const routes = routesFor(read.event.type);
@@ -48,12 +67,22 @@ export default {
 
     // One sendBatch per subscriber queue; a message is acked only when every subscriber has it.
     const failed = new Set<Message<unknown>>();
+    const faults = faultsIn(env);
     await Promise.all(
       [...outgoing].map(async ([subscription, messages]) => {
         try {
-          await queueFor(env, subscription).sendBatch(
-            messages.map((m) => ({ body: m.body, contentType: "json" as const })),
+          // Local runs only (shared/faults.ts): a refused send, doubled, late and reordered deliveries.
+          if (happens(faults.sendFail)) throw new InjectedFault(`${subscription.queue} refused the send`);
+          const copies = messages.flatMap((m) =>
+            Array.from({ length: copiesOf(faults) }, () => ({
+              body: m.body,
+              contentType: "json" as const,
+              delaySeconds: deliveryDelaySeconds(faults),
+            })),
           );
+          // A sendBatch takes at most 100 messages; duplicates can take a full batch past that.
+          for (let i = 0; i < copies.length; i += SEND_BATCH_LIMIT)
+            await queueFor(env, subscription).sendBatch(copies.slice(i, i + SEND_BATCH_LIMIT));
         } catch (error) {
           for (const m of messages) failed.add(m);
           logEvent({

@@ -8,12 +8,18 @@ import {
   type DeadLetterOffice,
 } from "../../../durable-objects/dead-letters/dead-letter-office";
 import type { DeprecatedReads } from "../../../durable-objects/dead-letters/deprecated-reads";
+import {
+  REPLAY_TICK_MS,
+  SEND_PER_TICK,
+  type ArchiveReplay,
+} from "../../../durable-objects/router/archive-replay";
 import { deprecationOf, eventTypes, type Deprecation } from "../../../shared/events/registry";
 import { requireRole } from "../../../shared/http/auth";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { LAST_RESORT_QUEUE } from "../../dead-letters/filing";
 import { REDRIVE_BINDINGS } from "../../dead-letters/redrive";
+import { planReplay } from "../../router/replays";
 import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from "../../router/routing-table";
 
 /** Every dead-letter queue operators can read: the bus's and each subscriber's, and the last resort. */
@@ -40,6 +46,23 @@ const RedriveBody = z
 const DiscardBody = z
   .object({ deadLetterQueue: DeadLetterQueue, messageIds: MessageIds, reason: Reason })
   .strict();
+
+/**
+ * POST /ops/replays: the archived events whose `time` is in [from, to) that `subscriber` reads (only
+ * `types`, full types with their version, if given), sent to its queue alone. Checked against the
+ * routing table by planReplay (workers/router/replays.ts).
+ */
+const ReplayBody = z
+  .object({
+    subscriber: z.string().min(1).max(100),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+    types: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
+  })
+  .strict();
+
+/** The router's replay jobs (bound by script_name), one object per job, named by its id. */
+const replays = (c: Context) => c.env.ARCHIVE_REPLAYS as DurableObjectNamespace<ArchiveReplay>;
 
 const offices = (c: Context) => c.env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>;
 
@@ -226,9 +249,31 @@ export const opsRoutes = newRoutes()
     });
     return c.json({ deprecations });
   })
-  .post("/bus/events", async (c) => {
+  // Replays of the event archive to one subscriber (durable-objects/router/archive-replay.ts): 202 with
+  // the job, which runs in the background at a bounded rate; its progress at the Location.
+  .post("/replays", async (c) => {
     const parsed = await readJsonBody(c);
     if (!parsed.ok) return parsed.response;
-    await c.env.PIZZA_EVENTS.send(parsed.body, { contentType: "json" });
-    return c.json({ accepted: true, queue: "pizza-events" }, 202);
+    const body = ReplayBody.safeParse(parsed.body);
+    if (!body.success)
+      return errorResponse(c, 400, "validation_failed", "Bad replay.", zodIssues(body.error));
+    const checked = planReplay(body.data);
+    if (!checked.ok) return errorResponse(c, 400, "validation_failed", "Bad replay.", checked.issues);
+    const id = crypto.randomUUID();
+    const requestedBy = c.get("principal").id;
+    const job = await replays(c)
+      .getByName(id)
+      .start({ id, ...checked.plan, requestedBy });
+    c.header("Location", `/ops/replays/${id}`);
+    return c.json({ ...job, rate: { perSecond: (SEND_PER_TICK * 1000) / REPLAY_TICK_MS } }, 202);
+  })
+  .get("/replays/:id", async (c) => {
+    const id = c.req.param("id");
+    // Only ids this API gives out: any other name would wake an empty object for nothing.
+    const job = z.uuid().safeParse(id).success ? await replays(c).getByName(id).progress() : null;
+    if (!job)
+      return errorResponse(c, 404, "not_found", "No such replay.", [
+        { field: "id", reason: "no replay has this id" },
+      ]);
+    return c.json(job);
   });
