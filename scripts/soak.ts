@@ -49,8 +49,8 @@ try {
     settleTimeoutMs: settleMinutes * 60_000,
     log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
   });
-  const output = system.output();
-  const sightings = FAULT_SIGHTINGS.map((s) => [s, output.split(s).length - 1] as const);
+  const seen = system.sightings();
+  const sightings = FAULT_SIGHTINGS.map((s) => [s, seen.get(s) ?? 0] as const);
   const width = Math.max(...report.figures.map(([k]) => k.length), ...sightings.map(([s]) => s.length));
   console.log(`\nsoak: ${orders} orders at ${rate}/s, FAULTS=${faults || "(none)"}`);
   for (const [k, v] of report.figures) console.log(`  ${k.padEnd(width)}  ${v}`);

@@ -16,6 +16,7 @@ export function startSoakSystem(faults: string = SOAK_FAULTS): Promise<DevSystem
       "SIMULATED_STAFF_STEP_SECONDS:1",
     ],
     { FAULTS: faults },
+    FAULT_SIGHTINGS,
   );
 }
 

@@ -39,24 +39,38 @@ function freePort(): Promise<number> {
 
 export interface DevSystem {
   baseUrl: string;
-  /** Everything `npm run dev` printed so far (the workers' log lines among it). */
-  output: () => string;
+  /** How many of `npm run dev`'s output lines (the workers' log lines among them) held each watched text. */
+  sightings: () => Map<string, number>;
   stop: () => Promise<void>;
 }
+
+/** What is kept of the output for an error message: a long run's full output would not fit in memory. */
+const OUTPUT_TAIL_CHARS = 8_000;
 
 /**
  * Runs `npm run dev` on free ports with a fresh state directory, and waits until it serves. `env` is
  * added to its environment: `{ FAULTS: "fail:0.2" }` runs it with faults on (shared/faults.ts); without
- * it FAULTS is empty, whatever the shell running the tests has.
+ * it FAULTS is empty, whatever the shell running the tests has. Output lines holding a `watch` text are
+ * counted as they pass (`sightings`).
  */
 export async function startDevSystem(
   extraFlags: string[],
   env: Record<string, string> = {},
+  watch: string[] = [],
 ): Promise<DevSystem> {
   const port = await freePort();
   const inspectorPort = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), "pizza-e2e-"));
   let output = "";
+  let partialLine = "";
+  const seen = new Map(watch.map((w) => [w, 0]));
+  const read = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output = (output + text).slice(-OUTPUT_TAIL_CHARS);
+    const lines = (partialLine + text).split("\n");
+    partialLine = lines.pop() ?? "";
+    for (const line of lines) for (const [w, n] of seen) if (line.includes(w)) seen.set(w, n + 1);
+  };
   const dev: ChildProcess = spawn(
     "npm",
     [
@@ -80,8 +94,8 @@ export async function startDevSystem(
       detached: true, // its own process group, so stopping it stops wrangler and workerd with it
     },
   );
-  dev.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  dev.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  dev.stdout!.on("data", read);
+  dev.stderr!.on("data", read);
   const exited = new Promise<void>((resolve) => dev.on("exit", () => resolve()));
 
   const stop = async () => {
@@ -112,7 +126,7 @@ export async function startDevSystem(
     await stop();
     throw new Error(`${(error as Error).message}\n--- npm run dev output ---\n${output.slice(-4000)}`);
   }
-  return { baseUrl, output: () => output, stop };
+  return { baseUrl, sightings: () => new Map(seen), stop };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
