@@ -26,6 +26,48 @@ export interface SubscriptionBase {
   events: { readonly [K in EventType]?: string };
   /** How long a failing event is retried before it is dead-lettered (see RetrySchedule). */
   retry: RetrySchedule;
+  /** How it takes events off its queue: batch size, batch wait, concurrency (see Intake). */
+  intake: Intake;
+}
+
+/**
+ * How a subscriber takes events off its own queue, chosen for its job: the subscriber controls its own
+ * load. Set as `max_batch_size`, `max_batch_timeout` and `max_concurrency` of its consumer in its
+ * wrangler.toml, and checked against this declaration by test/bus/subscriptions.test.ts.
+ *  - On the customer's path (the customer is waiting) a batch does not wait to fill: every queue hop's
+ *    wait adds to the time to "confirmed".
+ *  - Where nobody waits (loyalty, analytics) bigger batches after a longer wait mean fewer invocations
+ *    and fewer Durable Object round trips per event.
+ *  - Concurrency stays "auto" (Queues scales consumers up to 250) unless the work funnels into one
+ *    object anyway: more concurrent batches would only queue up on it.
+ */
+export interface Intake {
+  /** Messages per batch, 1 to 100 (`max_batch_size`). */
+  batchSize: number;
+  /** How long a batch waits to fill, 0 to 60 s (`max_batch_timeout`; 0: as soon as a message is there). */
+  batchWaitSeconds: number;
+  /** Batches at once, 1 to 250 (`max_concurrency`), or "auto": Queues scales with the backlog. */
+  concurrency: number | "auto";
+}
+
+/** Cloudflare Queues' limits on a consumer's batches. */
+export const QUEUES_MAX_BATCH_SIZE = 100;
+export const QUEUES_MAX_BATCH_WAIT_SECONDS = 60;
+export const QUEUES_MAX_CONCURRENCY = 250;
+
+/** What in an intake the platform would refuse; empty when it fits. */
+export function intakeProblems(intake: Intake): string[] {
+  const problems: string[] = [];
+  const within = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+  if (!within(intake.batchSize, 1, QUEUES_MAX_BATCH_SIZE))
+    problems.push(`batchSize ${intake.batchSize} is not a whole number from 1 to ${QUEUES_MAX_BATCH_SIZE}`);
+  if (!(intake.batchWaitSeconds >= 0 && intake.batchWaitSeconds <= QUEUES_MAX_BATCH_WAIT_SECONDS))
+    problems.push(
+      `batchWaitSeconds ${intake.batchWaitSeconds} is not from 0 to ${QUEUES_MAX_BATCH_WAIT_SECONDS}`,
+    );
+  if (intake.concurrency !== "auto" && !within(intake.concurrency, 1, QUEUES_MAX_CONCURRENCY))
+    problems.push(`concurrency ${intake.concurrency} is not "auto" or 1 to ${QUEUES_MAX_CONCURRENCY}`);
+  return problems;
 }
 
 /**
@@ -112,6 +154,8 @@ export function retryScheduleProblems(schedule: RetrySchedule): string[] {
 export function defineSubscription<const T extends EventType>(s: Subscription<T>): Subscription<T> {
   const problems = retryScheduleProblems(s.retry);
   if (problems.length > 0) throw new Error(`${s.subscriber}'s retry schedule: ${problems.join("; ")}`);
+  const intake = intakeProblems(s.intake);
+  if (intake.length > 0) throw new Error(`${s.subscriber}'s intake: ${intake.join("; ")}`);
   return s;
 }
 

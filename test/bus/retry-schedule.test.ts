@@ -84,6 +84,7 @@ describe("a retry schedule", () => {
         deadLetterQueue: "impatient-inbox-dlq",
         events: {},
         retry: { attempts: 200, firstDelaySeconds: 1, maxDelaySeconds: 60 },
+        intake: { batchSize: 10, batchWaitSeconds: 0, concurrency: "auto" },
       }),
     ).toThrow(/^impatient's retry schedule: attempts must be/);
   });

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { retryScheduleProblems, retryWindowSeconds, subscribedTypes } from "../../shared/bus/subscription";
+import {
+  defineSubscription,
+  intakeProblems,
+  retryScheduleProblems,
+  retryWindowSeconds,
+  subscribedTypes,
+} from "../../shared/bus/subscription";
 import { isRegistered } from "../../shared/events/registry";
 import {
   BUS_DEAD_LETTER_QUEUE,
   BUS_QUEUE,
+  BUS_INTAKE,
   BUS_RETRY,
   deadLetterQueues,
   subscriptions,
@@ -23,6 +30,13 @@ const consumersOf = (queue: string) =>
   );
 const router = configs.find((c) => c.name === "pizza-router")!;
 
+/** A consumer's batching as its wrangler.toml sets it, in the terms of an Intake (unset: the defaults). */
+const intakeOf = (c: { max_batch_size?: number; max_batch_timeout?: number; max_concurrency?: number }) => ({
+  batchSize: c.max_batch_size ?? 10,
+  batchWaitSeconds: c.max_batch_timeout ?? 5,
+  concurrency: c.max_concurrency ?? "auto",
+});
+
 describe("subscriptions", () => {
   it.each(subscriptions.map((s) => [s.subscriber, s] as const))(
     "%s has its own queue, retries and dead-letter queue",
@@ -36,6 +50,40 @@ describe("subscriptions", () => {
       expect(worker.queues?.producers?.map((p) => p.queue)).toContain(s.deadLetterQueue);
     },
   );
+
+  it.each(subscriptions.map((s) => [s.subscriber, s] as const))(
+    "%s takes its queue as its subscription says: batch size, batch wait, concurrency",
+    (_name, s) => {
+      expect(intakeProblems(s.intake)).toEqual([]);
+      expect(intakeOf(consumersOf(s.queue)[0]!)).toEqual(s.intake);
+    },
+  );
+
+  it("is refused, with the reason, when the platform cannot take it", () => {
+    expect(intakeProblems({ batchSize: 101, batchWaitSeconds: 61, concurrency: 0 })).toEqual([
+      "batchSize 101 is not a whole number from 1 to 100",
+      "batchWaitSeconds 61 is not from 0 to 60",
+      'concurrency 0 is not "auto" or 1 to 250',
+    ]);
+    expect(() =>
+      defineSubscription({
+        subscriber: "greedy",
+        queue: "greedy-inbox",
+        binding: "GREEDY_INBOX",
+        deadLetterQueue: "greedy-inbox-dlq",
+        events: {},
+        retry: { attempts: 10, firstDelaySeconds: 1, maxDelaySeconds: 60 },
+        intake: { batchSize: 500, batchWaitSeconds: 0, concurrency: "auto" },
+      }),
+    ).toThrow(/^greedy's intake: batchSize 500/);
+  });
+
+  it("never makes the customer wait for a batch to fill", () => {
+    // The path from "submitted" to "confirmed": the bus, payments, the bus again, orders.
+    const customersPath = subscriptions.filter((s) => ["orders", "payments"].includes(s.subscriber));
+    expect(customersPath.map((s) => s.intake.batchWaitSeconds)).toEqual([0, 0]);
+    expect(BUS_INTAKE.batchWaitSeconds).toBe(0);
+  });
 
   it("subscribes only to registered event types", () => {
     for (const s of subscriptions)
@@ -64,6 +112,7 @@ describe("the bus", () => {
     });
     // It retries as long as the customer's path does, so a refusing subscriber queue costs no event.
     expect(consumersOf(BUS_QUEUE)[0]!.max_retries! + 1).toBe(BUS_RETRY.attempts);
+    expect(intakeOf(consumersOf(BUS_QUEUE)[0]!)).toEqual(BUS_INTAKE);
     expect(retryScheduleProblems(BUS_RETRY)).toEqual([]);
     expect(retryWindowSeconds(BUS_RETRY)).toBeGreaterThan(6 * 3600);
   });

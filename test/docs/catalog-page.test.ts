@@ -122,6 +122,7 @@ describe("the catalog page", () => {
         [CONFIRMED_V1]: "reads it <script>alert('x')</script> & more",
       },
       retry: { attempts: 5, firstDelaySeconds: 1, maxDelaySeconds: 300 },
+      intake: { batchSize: 10, batchWaitSeconds: 1, concurrency: "auto" },
     });
     const html = page([...subscriptions, sneaky]);
     expect(html).not.toContain("<script>");

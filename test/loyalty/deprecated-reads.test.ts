@@ -96,6 +96,7 @@ describe("the consumer harness's counting", () => {
       deadLetterQueue: "loyalty-inbox-dlq",
       events: { [COMPLETED_V1]: "the old version", [COMPLETED_V2]: "the new version" },
       retry: { attempts: 5, firstDelaySeconds: 1, maxDelaySeconds: 300 },
+      intake: { batchSize: 50, batchWaitSeconds: 5, concurrency: "auto" },
     });
 
   const consumer = (subscriber: string, deprecatedReads: (env: Env) => DeprecatedReadsCounter) =>

@@ -12,6 +12,8 @@ export interface WorkerConfig {
       max_retries?: number;
       dead_letter_queue?: string;
       max_batch_size?: number;
+      max_batch_timeout?: number;
+      max_concurrency?: number;
     }[];
   };
   durable_objects?: { bindings?: { name: string; class_name: string; script_name?: string }[] };

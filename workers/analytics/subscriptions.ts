@@ -12,4 +12,7 @@ export const analyticsSubscription = defineSubscription({
   },
   // 100 tries, 10 s doubling to 12 min: rides out 18h 45m; nobody waits on revenue, so it starts slower.
   retry: { attempts: 100, firstDelaySeconds: 10, maxDelaySeconds: 720 },
+  // Nobody waits on revenue, and each month's revenue is one object: full batches, and two at a time
+  // at most, since more would only queue up on that object.
+  intake: { batchSize: 100, batchWaitSeconds: 10, concurrency: 2 },
 });

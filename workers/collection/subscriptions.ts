@@ -11,4 +11,6 @@ export const collectionSubscription = defineSubscription({
   },
   // 100 tries, 1 s doubling to 5 min: rides out 7h 38m; on the counter at most 5 min after an outage.
   retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 300 },
+  // Counter staff act on an order minutes after it is ready: a second's wait is unseen and fills batches.
+  intake: { batchSize: 10, batchWaitSeconds: 1, concurrency: "auto" },
 });

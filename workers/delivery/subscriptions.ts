@@ -13,4 +13,6 @@ export const deliverySubscription = defineSubscription({
   },
   // 100 tries, 1 s doubling to 5 min: rides out 7h 38m (or a late address); drivers at most 5 min late.
   retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 300 },
+  // Drivers act on an order minutes after it is ready: a second's wait is unseen and fills batches.
+  intake: { batchSize: 10, batchWaitSeconds: 1, concurrency: "auto" },
 });

@@ -14,4 +14,6 @@ export const kitchenSubscription = defineSubscription({
   },
   // 100 tries, 1 s doubling to 5 min: rides out 7h 38m; a ticket at most 5 min after an outage ends.
   retry: { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 300 },
+  // A confirmed order should reach the cooks' board at once: no batch wait.
+  intake: { batchSize: 10, batchWaitSeconds: 0, concurrency: "auto" },
 });

@@ -1,4 +1,4 @@
-import type { RetrySchedule, SubscriptionBase } from "../../shared/bus/subscription";
+import type { Intake, RetrySchedule, SubscriptionBase } from "../../shared/bus/subscription";
 import type { EventType } from "../../shared/events/registry";
 import { analyticsSubscription } from "../analytics/subscriptions";
 import { collectionSubscription } from "../collection/subscriptions";
@@ -36,6 +36,12 @@ export const BUS_DEAD_LETTER_QUEUE = "pizza-events-dlq";
  * `max_retries` in workers/router/wrangler.toml is attempts - 1 (test/bus/subscriptions.test.ts).
  */
 export const BUS_RETRY: RetrySchedule = { attempts: 100, firstDelaySeconds: 1, maxDelaySeconds: 600 };
+
+/**
+ * How the router takes the bus: every event on every path crosses it, the customer's included, so a
+ * batch never waits to fill; under load batches fill by themselves while one is being routed.
+ */
+export const BUS_INTAKE: Intake = { batchSize: 100, batchWaitSeconds: 0, concurrency: "auto" };
 
 export const deadLetterQueues: readonly string[] = [
   BUS_DEAD_LETTER_QUEUE,

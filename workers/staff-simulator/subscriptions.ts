@@ -14,4 +14,6 @@ export const staffSimulatorSubscription = defineSubscription({
   },
   // 20 tries, 1 s doubling to 1 min: 14m 3s; local only, so a stuck simulated shift shows soon.
   retry: { attempts: 20, firstDelaySeconds: 1, maxDelaySeconds: 60 },
+  // Simulated staff pause seconds between steps anyway: a second's wait is unseen.
+  intake: { batchSize: 10, batchWaitSeconds: 1, concurrency: "auto" },
 });
