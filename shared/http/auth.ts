@@ -4,6 +4,35 @@ import { errorResponse } from "./errors";
 
 export type AuthVariables = { principal: Principal };
 
+/** Who a request's bearer token says is calling, or why it names nobody. */
+export type Authentication = { principal: Principal } | { message: string; reason: string };
+
+// Per request, so the rate limiter (which asks first, to count the caller) and requireRole verify once.
+const authentications = new WeakMap<Request, Promise<Authentication>>();
+
+/** The request's bearer token, verified: its principal, or what is wrong with it. */
+export function authenticate(request: Request, secret: string): Promise<Authentication> {
+  let authentication = authentications.get(request);
+  if (!authentication) {
+    authentication = verifyBearer(request.headers.get("Authorization"), secret);
+    authentications.set(request, authentication);
+  }
+  return authentication;
+}
+
+async function verifyBearer(header: string | null, secret: string): Promise<Authentication> {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) {
+    return {
+      message: "A bearer token is required.",
+      reason: header ? "expected 'Bearer <token>'" : "missing",
+    };
+  }
+  const principal = await verifyToken(secret, match[1]!);
+  if ("error" in principal) return { message: "The bearer token was not accepted.", reason: principal.error };
+  return { principal };
+}
+
 /**
  * Hono middleware: a valid bearer token whose role is one of `roles`, else 401 (no or bad token,
  * with WWW-Authenticate) or 403 (valid token, wrong role). The principal is put on the context.
@@ -12,16 +41,14 @@ export function requireRole(
   ...roles: Role[]
 ): MiddlewareHandler<{ Bindings: { JWT_SECRET: string }; Variables: AuthVariables }> {
   return async (c, next) => {
-    const unauthorized = (message: string, reason: string) => {
+    const authentication = await authenticate(c.req.raw, c.env.JWT_SECRET);
+    if (!("principal" in authentication)) {
       c.header("WWW-Authenticate", 'Bearer realm="plant-based-pizza"');
-      return errorResponse(c, 401, "unauthorized", message, [{ field: "Authorization", reason }]);
-    };
-    const header = c.req.header("Authorization");
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match)
-      return unauthorized("A bearer token is required.", header ? "expected 'Bearer <token>'" : "missing");
-    const principal = await verifyToken(c.env.JWT_SECRET, match[1]!);
-    if ("error" in principal) return unauthorized("The bearer token was not accepted.", principal.error);
+      return errorResponse(c, 401, "unauthorized", authentication.message, [
+        { field: "Authorization", reason: authentication.reason },
+      ]);
+    }
+    const { principal } = authentication;
     if (!roles.includes(principal.role)) {
       return errorResponse(c, 403, "forbidden", `This endpoint needs the ${roles.join(" or ")} role.`);
     }

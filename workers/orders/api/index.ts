@@ -11,6 +11,7 @@ import { localDevRoutes } from "./local-dev";
 import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
 import { orderRoutes } from "./orders";
+import { rateLimits } from "./rate-limits";
 import { schemaRoutes } from "./schemas";
 
 /** The public edge API of Plant Based Pizza. */
@@ -21,6 +22,8 @@ export const api = new Hono<OrdersApp>()
     await next();
     c.res.headers.set("traceparent", c.var.traceparent);
   })
+  // First, so that a refused request costs only its count: no body read, no object woken.
+  .use("*", rateLimits)
   .use(
     "*",
     bodyLimit({
