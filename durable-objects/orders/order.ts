@@ -1,6 +1,7 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import type { Decision, Rejection } from "../../shared/durable/decider";
 import { PublishingObject } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
 import type { Fulfilment, TaxedOrderLine } from "../../shared/events/catalog/orders";
 import { envelop, type AnyPizzaEvent, type NewEvent, type PizzaEvent } from "../../shared/events/envelope";
@@ -111,17 +112,26 @@ const now = () => new Date().toISOString();
 export class Order extends PublishingObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Since RFC 0001 an order keeps its prices with their tax: the total and the fee as JSON. An order
+    // stored before gains the column; an object whose order was never placed stays empty.
+    if (!hasTable(this.sql, "orders")) return;
+    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(orders)").toArray();
+    if (!columns.some((c) => c.name === "prices")) this.sql.exec("ALTER TABLE orders ADD COLUMN prices TEXT");
+  }
+
+  /**
+   * The order's tables, created when it is placed (in that transaction), never when the object starts:
+   * reading an order id nobody placed (GET /orders/{id} with any id) must store nothing.
+   */
+  private createTables(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS orders (
       order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, fulfilment TEXT NOT NULL,
       delivery_address_id TEXT, items TEXT NOT NULL, delivery_fee INTEGER, total_amount INTEGER NOT NULL,
       currency TEXT NOT NULL, fingerprint TEXT NOT NULL, traceparent TEXT NOT NULL,
-      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT);
+      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT, prices TEXT);
     CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL);`);
-    // Since RFC 0001 an order keeps its prices with their tax: the total and the fee as JSON.
-    const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(orders)").toArray();
-    if (!columns.some((c) => c.name === "prices")) this.sql.exec("ALTER TABLE orders ADD COLUMN prices TEXT");
   }
 
   // ---- Commands ---------------------------------------------------------------------------------
@@ -234,6 +244,7 @@ export class Order extends PublishingObject<Env> {
     let current = state;
     this.record(
       () => {
+        if (placement) this.createTables();
         if (!news) return;
         this.inbox.remember(news);
         current = this.apply(current, news);
@@ -278,6 +289,7 @@ export class Order extends PublishingObject<Env> {
   // ---- Storage ----------------------------------------------------------------------------------
 
   private row(): OrderRow | undefined {
+    if (!hasTable(this.sql, "orders")) return undefined;
     return this.sql.exec<OrderRow>("SELECT * FROM orders").toArray()[0];
   }
 

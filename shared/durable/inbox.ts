@@ -1,5 +1,6 @@
 import type { PizzaEvent } from "../events/envelope";
 import type { HandlerOutcome } from "../consumer/harness";
+import { hasTable } from "./tables";
 
 /**
  * The inbox of a Durable Object: the events it has already applied, keyed by CloudEvents source+id
@@ -8,14 +9,11 @@ import type { HandlerOutcome } from "../consumer/harness";
  * no-op, and a crash half way leaves neither the effect nor the record.
  */
 export class Inbox {
-  constructor(private readonly storage: DurableObjectStorage) {
-    storage.sql.exec(`CREATE TABLE IF NOT EXISTS inbox (
-      source TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, processed_at TEXT NOT NULL,
-      PRIMARY KEY (source, id))`);
-  }
+  constructor(private readonly storage: DurableObjectStorage) {}
 
   has(event: Pick<PizzaEvent, "source" | "id">): boolean {
     return (
+      hasTable(this.storage.sql, "inbox") &&
       this.storage.sql
         .exec("SELECT 1 FROM inbox WHERE source = ? AND id = ?", event.source, event.id)
         .toArray().length > 0
@@ -24,6 +22,10 @@ export class Inbox {
 
   /** Records the event as processed; call inside the transaction that applies its effect. */
   remember(event: PizzaEvent): void {
+    // Created with the first event, in the same transaction: an object that applies none stores nothing.
+    this.storage.sql.exec(`CREATE TABLE IF NOT EXISTS inbox (
+      source TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, processed_at TEXT NOT NULL,
+      PRIMARY KEY (source, id))`);
     this.storage.sql.exec(
       "INSERT INTO inbox (source, id, type, processed_at) VALUES (?, ?, ?, ?)",
       event.source,

@@ -1,5 +1,6 @@
 import type { PizzaEvent } from "../events/envelope";
 import { copiesOf, happens, InjectedFault, NO_FAULTS, type Faults } from "../faults";
+import { hasTable } from "./tables";
 
 /**
  * The transactional outbox. A command handler writes its state change and the events that announce it
@@ -12,13 +13,15 @@ import { copiesOf, happens, InjectedFault, NO_FAULTS, type Faults } from "../fau
 const SEND_BATCH_LIMIT = 50; // Queues allow 100 messages / 256 KB per sendBatch; events here are < 2 KB.
 
 export class Outbox {
-  constructor(private readonly storage: DurableObjectStorage) {
-    storage.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event TEXT NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0)`);
-  }
+  constructor(private readonly storage: DurableObjectStorage) {}
 
   add(events: PizzaEvent[]): void {
+    if (events.length === 0) return;
+    // Created with the first event, in the caller's transaction: an object that publishes nothing
+    // stores nothing.
+    this.storage.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0)`);
     for (const event of events) {
       this.storage.sql.exec(
         "INSERT INTO outbox (event_id, event) VALUES (?, ?)",
@@ -29,12 +32,18 @@ export class Outbox {
   }
 
   pending(): number {
+    if (!this.created()) return 0;
     return this.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
   }
 
   /** Highest attempt count among waiting rows: drives the retry backoff. */
   attempts(): number {
+    if (!this.created()) return 0;
     return this.storage.sql.exec<{ a: number | null }>("SELECT MAX(attempts) AS a FROM outbox").one().a ?? 0;
+  }
+
+  private created(): boolean {
+    return hasTable(this.storage.sql, "outbox");
   }
 
   /**
@@ -42,6 +51,7 @@ export class Outbox {
    * Local runs may refuse a send or send a row twice (`sendfail`, `duplicate`: shared/faults.ts).
    */
   async publish(bus: Queue, faults: Faults = NO_FAULTS): Promise<number> {
+    if (!this.created()) return 0;
     let sent = 0;
     for (;;) {
       const rows = this.storage.sql
