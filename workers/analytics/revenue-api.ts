@@ -11,13 +11,15 @@ const DAY_MS = 86_400_000;
 /** A leap year's worth: also bounds the ledgers one query reads (at most 13 months). */
 export const MAX_RANGE_DAYS = 366;
 
-/** Every `YYYY-MM` from from's month to to's month. */
+/**
+ * Every `YYYY-MM` from from's month to to's month, counted as numbers: a Date walked past December 9999
+ * prints as "+010000-01", which sorts before "9999-12", so comparing ISO strings never stopped there.
+ */
 function monthsBetween(from: string, to: string): string[] {
+  const monthIndex = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
   const months: string[] = [];
-  const cursor = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
-  while (cursor.toISOString().slice(0, 7) <= to.slice(0, 7)) {
-    months.push(cursor.toISOString().slice(0, 7));
-    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  for (let m = monthIndex(from); m <= monthIndex(to); m++) {
+    months.push(`${String(Math.floor(m / 12)).padStart(4, "0")}-${String((m % 12) + 1).padStart(2, "0")}`);
   }
   return months;
 }
