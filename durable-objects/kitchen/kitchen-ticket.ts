@@ -19,7 +19,8 @@ export interface Ticket {
   ticketId: string;
   orderId: string;
   status: TicketStatus;
-  items: { recipeId: string; name: string; quantity: number }[];
+  /** Each line with, for catering orders, who it is for and what the cooks must know (allergies). */
+  items: { recipeId: string; name: string; quantity: number; label?: string; notes?: string }[];
   openedAt: string;
 }
 
@@ -70,7 +71,13 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
     return this.inbox.once(event, () => {
       const existing = this.row();
       const lines = JSON.stringify(
-        items.map(({ recipeId, name, quantity }) => ({ recipeId, name, quantity })),
+        items.map(({ recipeId, name, quantity, label, notes }) => ({
+          recipeId,
+          name,
+          quantity,
+          label,
+          notes,
+        })),
       );
       if (existing) {
         this.sql.exec("UPDATE ticket SET items = ? WHERE ticket_id = ?", lines, existing.ticket_id);

@@ -7,7 +7,8 @@ import {
   type Subscription,
   type SubscriptionBase,
 } from "../bus/subscription";
-import { readEvent, type PizzaEvent } from "../events/envelope";
+import { readClaimedEvent, type ClaimSettings } from "../events/claim-check";
+import type { PizzaEvent } from "../events/envelope";
 import { deprecationOf, type EventType } from "../events/registry";
 import { faultsIn, handlerFailure, InjectedFault, type FaultSettings } from "../faults";
 import { logEvent } from "../log";
@@ -80,7 +81,7 @@ export function backoffSeconds(subscription: SubscriptionBase, attempts: number)
   return retryDelaySeconds(subscription.retry, attempts);
 }
 
-export function consumeEvents<T extends EventType, Env extends FaultSettings>(
+export function consumeEvents<T extends EventType, Env extends FaultSettings & ClaimSettings>(
   options: ConsumerOptions<T, Env>,
 ) {
   const { subscription, handlers } = options;
@@ -93,7 +94,8 @@ export function consumeEvents<T extends EventType, Env extends FaultSettings>(
   /** Returns the type of a deprecated version it handled (processed or duplicate), to be counted. */
   async function handle(message: Message<unknown>, env: Env): Promise<string | undefined> {
     const started = Date.now();
-    const read = readEvent(message.body);
+    // A claim-checked event gets its data back before anything else looks at it: handlers never know.
+    const read = await readClaimedEvent(message.body, env.EVENT_CLAIMS);
     const base = { context: subscription.subscriber, queue: subscription.queue, attempts: message.attempts };
 
     const sendToDeadLetters = async (
@@ -129,6 +131,19 @@ export function consumeEvents<T extends EventType, Env extends FaultSettings>(
       }
     };
 
+    if (read.ok === "retry") {
+      // The claims bucket did not answer: a transient failure like a handler's.
+      const delaySeconds = backoffSeconds(subscription, message.attempts);
+      message.retry({ delaySeconds });
+      logEvent({
+        ...base,
+        outcome: "retry",
+        reason: read.reason,
+        delaySeconds,
+        durationMs: Date.now() - started,
+      });
+      return undefined;
+    }
     if (!read.ok) return sendToDeadLetters(read.reason, read.type, read.id);
     const event = read.event;
     if (!accepted.has(event.type)) {

@@ -1,5 +1,8 @@
+import { sendAll, type Outgoing } from "../bus/send";
+import { byteLength, checkIn, QUEUE_MESSAGE_LIMIT_BYTES } from "../events/claim-check";
 import type { PizzaEvent } from "../events/envelope";
 import { copiesOf, happens, InjectedFault, NO_FAULTS, type Faults } from "../faults";
+import { logEvent } from "../log";
 import { hasTable } from "./tables";
 
 /**
@@ -9,8 +12,14 @@ import { hasTable } from "./tables";
  * If the object crashes in between, the rows are still there and the next alarm sends them: an event
  * is never lost and never published for a change that did not commit. Publishing twice is harmless:
  * the event keeps its id, and consumers deduplicate by source+id.
+ *
+ * An event too big for a queue message goes with a claim check (shared/events/claim-check.ts): its data
+ * in R2, a `dataref` in the envelope. A row the bus can never take (still too big: no claims bucket) is
+ * quarantined, logged and counted, so it never blocks the rows behind it.
  */
-const SEND_BATCH_LIMIT = 50; // Queues allow 100 messages / 256 KB per sendBatch; events here are < 2 KB.
+const SEND_BATCH_LIMIT = 50; // rows read per round; shared/bus/send.ts splits them to Queues' limits
+/** Room for what Queues adds to a message: an envelope above this can never be sent. */
+const LARGEST_ENVELOPE_BYTES = QUEUE_MESSAGE_LIMIT_BYTES - 1024;
 
 export class Outbox {
   constructor(private readonly storage: DurableObjectStorage) {}
@@ -46,11 +55,23 @@ export class Outbox {
     return hasTable(this.storage.sql, "outbox");
   }
 
+  /** Rows the bus can never take, set aside with the reason (ops and tests). */
+  quarantined(): { eventId: string; type: string; reason: string; quarantinedAt: string }[] {
+    if (!hasTable(this.storage.sql, "outbox_quarantine")) return [];
+    return this.storage.sql
+      .exec<{ event_id: string; type: string; reason: string; quarantined_at: string }>(
+        "SELECT event_id, type, reason, quarantined_at FROM outbox_quarantine ORDER BY seq",
+      )
+      .toArray()
+      .map((r) => ({ eventId: r.event_id, type: r.type, reason: r.reason, quarantinedAt: r.quarantined_at }));
+  }
+
   /**
-   * Sends every waiting row, oldest first. Throws (leaving unsent rows in place) if the queue refuses.
-   * Local runs may refuse a send or send a row twice (`sendfail`, `duplicate`: shared/faults.ts).
+   * Sends every waiting row, oldest first, claim-checking big events into `claims`. Throws (leaving
+   * unsent rows in place) if the queue or the claims bucket refuses. Local runs may refuse a send or
+   * send a row twice (`sendfail`, `duplicate`: shared/faults.ts).
    */
-  async publish(bus: Queue, faults: Faults = NO_FAULTS): Promise<number> {
+  async publish(bus: Queue, faults: Faults = NO_FAULTS, claims?: R2Bucket): Promise<number> {
     if (!this.created()) return 0;
     let sent = 0;
     for (;;) {
@@ -63,14 +84,20 @@ export class Outbox {
       if (rows.length === 0) return sent;
       try {
         if (happens(faults.sendFail)) throw new InjectedFault("the bus refused the outbox's send");
-        await bus.sendBatch(
-          rows.flatMap((r) =>
-            Array.from({ length: copiesOf(faults) }, () => ({
-              body: JSON.parse(r.event) as unknown,
-              contentType: "json" as const,
-            })),
-          ),
-        );
+        const outgoing: Outgoing[] = [];
+        for (const row of rows) {
+          const envelope = await checkIn(JSON.parse(row.event) as Record<string, unknown>, claims);
+          const size = byteLength(envelope);
+          if (size > LARGEST_ENVELOPE_BYTES) {
+            this.quarantine(
+              row,
+              `${size} bytes: larger than a queue message, and no claims bucket to check it in`,
+            );
+            continue;
+          }
+          for (let copy = copiesOf(faults); copy > 0; copy--) outgoing.push({ body: envelope });
+        }
+        await sendAll(bus, outgoing);
       } catch (error) {
         this.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", rows.at(-1)!.seq);
         throw error;
@@ -78,5 +105,25 @@ export class Outbox {
       this.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", rows.at(-1)!.seq);
       sent += rows.length;
     }
+  }
+
+  private quarantine(row: { seq: number; event: string }, reason: string): void {
+    const event = JSON.parse(row.event) as { id: string; type: string };
+    this.storage.transactionSync(() => {
+      this.storage.sql.exec(`CREATE TABLE IF NOT EXISTS outbox_quarantine (
+        seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, type TEXT NOT NULL, event TEXT NOT NULL,
+        reason TEXT NOT NULL, quarantined_at TEXT NOT NULL)`);
+      this.storage.sql.exec(
+        "INSERT OR IGNORE INTO outbox_quarantine VALUES (?, ?, ?, ?, ?, ?)",
+        row.seq,
+        event.id,
+        event.type,
+        row.event,
+        reason,
+        new Date().toISOString(),
+      );
+      this.storage.sql.exec("DELETE FROM outbox WHERE seq = ?", row.seq);
+    });
+    logEvent({ at: "outbox", outcome: "quarantined", type: event.type, id: event.id, reason });
   }
 }

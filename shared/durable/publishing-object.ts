@@ -1,4 +1,5 @@
 import { publishedVersions, type AnyPizzaEvent, type PizzaEvent } from "../events/envelope";
+import type { ClaimSettings } from "../events/claim-check";
 import { faultsIn, happens, type FaultSettings } from "../faults";
 import { logEvent } from "../log";
 import { InboxObject } from "./inbox-object";
@@ -14,7 +15,7 @@ import { Outbox } from "./outbox";
  *    exponential backoff until the bus accepts every row.
  * Subclasses that need their own timers override `onAlarm` and call `wakeAt`.
  */
-export interface BusEnv extends FaultSettings {
+export interface BusEnv extends FaultSettings, ClaimSettings {
   PIZZA_EVENTS: Queue;
 }
 
@@ -67,11 +68,16 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
     return this.outbox.pending();
   }
 
+  /** Events the bus can never take, set aside so they block nothing (for ops and tests). */
+  quarantinedEvents() {
+    return this.outbox.quarantined();
+  }
+
   /** Publishes waiting events; one drain at a time per object (a second caller joins the first). */
   protected publishOutbox(): Promise<void> {
     this.publishing ??= (async () => {
       try {
-        await this.outbox.publish(this.env.PIZZA_EVENTS, faultsIn(this.env));
+        await this.outbox.publish(this.env.PIZZA_EVENTS, faultsIn(this.env), this.env.EVENT_CLAIMS);
       } catch (error) {
         const attempts = this.outbox.attempts();
         const backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 1000 * 2 ** attempts);

@@ -6,6 +6,9 @@ import { Outbox } from "../../shared/durable/outbox";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import { eventsAbout, publishedEvents } from "../support/queue-tap";
+import { claimedData } from "../../shared/events/claim-check";
+import { NO_FAULTS } from "../../shared/faults";
+import { cateringOrderConfirmed } from "../support/catering";
 import { submitCommand } from "./submit-command";
 
 /**
@@ -90,5 +93,43 @@ describe("the order's outbox", () => {
     const published = await onTheBus(stub, orderId);
     expect(published.map((e) => e.id)).toEqual([event.id]);
     expect(published).toEqual([event]);
+  });
+
+  it("sends a catering order's event with a claim check, and quarantines one the bus can never take without blocking the rest", async () => {
+    const orderId = crypto.randomUUID();
+    const stub = orders.getByName(orderId);
+    const big = { ...cateringOrderConfirmed(), subject: orderId };
+    const small = { ...cateringOrderConfirmed(), id: crypto.randomUUID(), subject: orderId };
+    small.data = { ...small.data, items: small.data.items.slice(0, 1) };
+    const after = { ...small, id: crypto.randomUUID() };
+
+    // With the claims bucket: the big one goes as an envelope with a dataref, its data in R2.
+    await runInDurableObject(stub, async (_order: Order, state) => {
+      const outbox = new Outbox(state.storage);
+      state.storage.transactionSync(() => outbox.add([big, small]));
+      expect(await outbox.publish(env.PIZZA_EVENTS, NO_FAULTS, env.EVENT_CLAIMS)).toBe(2);
+    });
+    const [claimed] = await publishedEvents((e) => e.id === big.id, 1);
+    expect(claimed).not.toHaveProperty("data");
+    expect(await claimedData(claimed, env.EVENT_CLAIMS)).toEqual(JSON.parse(JSON.stringify(big)));
+
+    // Without one (a worker that never binds it): the big one can never be sent. It is set aside with
+    // the reason, and the rows before and after it still go.
+    const bigAgain = { ...big, id: crypto.randomUUID() };
+    const quarantined = await runInDurableObject(stub, async (_order: Order, state) => {
+      const outbox = new Outbox(state.storage);
+      state.storage.transactionSync(() => outbox.add([small, bigAgain, after]));
+      expect(await outbox.publish(env.PIZZA_EVENTS, NO_FAULTS, undefined)).toBe(3);
+      expect(outbox.pending()).toBe(0);
+      return outbox.quarantined();
+    });
+    expect(quarantined).toEqual([
+      expect.objectContaining({
+        eventId: bigAgain.id,
+        reason: expect.stringMatching(/larger than a queue message/),
+      }),
+    ]);
+    await publishedEvents((e) => e.id === after.id, 1);
+    expect((await eventsAbout(orderId)).map((e) => e.id)).not.toContain(bigAgain.id);
   });
 });

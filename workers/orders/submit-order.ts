@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { includedTax, sumTaxed, type TaxedMoney } from "../../shared/events/catalog/money";
-import type { TaxedDeliveryFee, TaxedOrderLine } from "../../shared/events/catalog/orders";
+import {
+  MAX_ORDER_LINES,
+  OrderLineLabel,
+  OrderLineNotes,
+  type TaxedDeliveryFee,
+  type TaxedOrderLine,
+} from "../../shared/events/catalog/orders";
 import { CardToken } from "../../shared/events/catalog/payments";
 import type { FieldIssue } from "../../shared/http/errors";
 import { deliveryFee, findRecipe } from "./menu";
@@ -13,10 +19,15 @@ export const SubmitOrderBody = z
         z.strictObject({
           recipeId: z.string().min(1).max(64),
           quantity: z.number().int().min(1).max(20),
+          /** Catering: who the line is for ("Ada, accounts"). */
+          label: OrderLineLabel.optional(),
+          /** Catering: what the kitchen must know ("no nuts: allergy", "cut in squares"). */
+          notes: OrderLineNotes.optional(),
         }),
       )
       .min(1, "an order needs at least one pizza")
-      .max(25),
+      // A catering order for an office's event: up to 500 lines (about 400 KB with labels and notes).
+      .max(MAX_ORDER_LINES),
     fulfilment: z.enum(["collection", "delivery"]),
     deliveryAddressId: z.string().min(1).max(64).optional(),
     /**
@@ -65,6 +76,8 @@ export function priceOrder(body: SubmitOrderBody): PricedOrder | { issues: Field
         recipeId: recipe.recipeId,
         name: recipe.name,
         quantity: item.quantity,
+        ...(item.label !== undefined ? { label: item.label } : {}),
+        ...(item.notes !== undefined ? { notes: item.notes } : {}),
         unitPrice: recipe.price,
         taxRateBasisPoints: recipe.taxRateBasisPoints,
         total: includedTax(

@@ -1,6 +1,7 @@
 import { deadLetter } from "../../shared/bus/dead-letter";
 import { retryDelaySeconds, type SubscriptionBase } from "../../shared/bus/subscription";
-import { readEvent } from "../../shared/events/envelope";
+import { sendAll } from "../../shared/bus/send";
+import { readClaimedEvent } from "../../shared/events/claim-check";
 import { copiesOf, deliveryDelaySeconds, faultsIn, happens, InjectedFault } from "../../shared/faults";
 import { logEvent } from "../../shared/log";
 import { archiveEvents } from "./archive";
@@ -20,8 +21,6 @@ import { BUS_QUEUE, BUS_RETRY, routesFor } from "./routing-table";
  */
 export { ArchiveReplay } from "../../durable-objects/router/archive-replay";
 
-const SEND_BATCH_LIMIT = 100;
-
 function queueFor(env: Env, subscription: SubscriptionBase): Queue {
   const queue = (env as unknown as Record<string, Queue | undefined>)[subscription.binding];
   if (!queue)
@@ -34,7 +33,21 @@ export default {
     const outgoing = new Map<SubscriptionBase, Message<unknown>[]>();
     const dead: { message: Message<unknown>; reason: string }[] = [];
 
-    const reads = batch.messages.map((message) => ({ message, read: readEvent(message.body) }));
+    // A claim-checked event is validated with its data (fetched from R2) and forwarded as it came.
+    const claimed = await Promise.all(
+      batch.messages.map(async (message) => ({
+        message,
+        read: await readClaimedEvent(message.body, env.EVENT_CLAIMS),
+      })),
+    );
+    for (const { message, read } of claimed) {
+      if (read.ok !== "retry") continue;
+      message.retry({ delaySeconds: retryDelaySeconds(BUS_RETRY, message.attempts) });
+      logEvent({ at: "router", outcome: "claim-not-read", reason: read.reason });
+    }
+    const reads = claimed.flatMap((c) =>
+      c.read.ok === "retry" ? [] : [{ message: c.message, read: c.read }],
+    );
     // Archived first: nothing is forwarded or acked unarchived (one put per hour of event time).
     const unarchived = await archiveEvents(
       env.EVENT_ARCHIVE,
@@ -76,13 +89,10 @@ export default {
           const copies = messages.flatMap((m) =>
             Array.from({ length: copiesOf(faults) }, () => ({
               body: m.body,
-              contentType: "json" as const,
               delaySeconds: deliveryDelaySeconds(faults),
             })),
           );
-          // A sendBatch takes at most 100 messages; duplicates can take a full batch past that.
-          for (let i = 0; i < copies.length; i += SEND_BATCH_LIMIT)
-            await queueFor(env, subscription).sendBatch(copies.slice(i, i + SEND_BATCH_LIMIT));
+          await sendAll(queueFor(env, subscription), copies);
         } catch (error) {
           for (const m of messages) failed.add(m);
           logEvent({

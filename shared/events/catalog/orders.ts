@@ -6,11 +6,20 @@ import { Money, TaxedMoney, TaxRate } from "./money";
 export const Fulfilment = z.enum(["collection", "delivery"]);
 export type Fulfilment = z.infer<typeof Fulfilment>;
 
+/** Catering orders: the most lines an order has, and each line's optional label and notes. */
+export const MAX_ORDER_LINES = 500;
+export const OrderLineLabel = z.string().min(1).max(200);
+export const OrderLineNotes = z.string().min(1).max(500);
+
 export const OrderLine = z.object({
   recipeId: z.string().min(1),
   name: z.string().min(1),
   quantity: z.number().int().positive(),
   unitPrice: Money,
+  /** Who the line is for (catering orders). */
+  label: OrderLineLabel.optional(),
+  /** What the kitchen must know about the line: allergies, cutting (catering orders). */
+  notes: OrderLineNotes.optional(),
 });
 /** One priced line of an order, as version 1 events carry it: the tax-inclusive unit price only. */
 export type OrderLine = z.infer<typeof OrderLine>;
