@@ -50,17 +50,31 @@ const queueTap = (queues: string[]): AuxiliaryWorker => ({
 });
 const TAP = { QUEUE_TAP: "queue-tap" };
 
+/**
+ * A consumer that waits a full minute for its batch to fill: what is sent to its queue stays in the
+ * queue's backlog meanwhile, which is how test/orders/back-pressure.test.ts sees a bus that is behind
+ * through the real queue metrics (a queue with no consumer at all reports no backlog locally).
+ */
+const slowConsumer: AuxiliaryWorker = {
+  name: "slow-consumer",
+  modules: true,
+  scriptPath: "./test/support/queue-tap-worker.js",
+  compatibilityDate: "2026-10-20",
+  queueConsumers: { "backlogged-bus": { maxBatchTimeout: 60, maxBatchSize: 100 } },
+};
+
 const workerProject = (
   name: string,
   configPath: string,
   auxiliaryWorkers: AuxiliaryWorker[] = [],
   serviceBindings: Record<string, string> = {},
+  queueProducers: Record<string, { queueName: string }> = {},
 ) => ({
   plugins: [
     cloudflareTest({
       wrangler: { configPath },
       remoteBindings: false,
-      miniflare: { bindings: TEST_SECRETS, workers: auxiliaryWorkers, serviceBindings },
+      miniflare: { bindings: TEST_SECRETS, workers: auxiliaryWorkers, serviceBindings, queueProducers },
     }),
   ],
   // Pure business rules (a context's deciders) need no workerd: they run in the node project.
@@ -99,12 +113,15 @@ export default defineConfig({
     // Workers log a JSON line per event; show them only for failing tests.
     silent: "passed-only",
     projects: [
-      // Its tests read what orders published on the bus (both versions of an event in a migration window).
+      // Its tests read what orders published on the bus (both versions of an event in a migration window),
+      // and what the simulated staff, riding in this worker, dead-lettered.
       workerProject(
         "orders",
         "./wrangler.toml",
-        [...ORDERS_AUXILIARY_WORKERS, queueTap(["pizza-events"])],
+        [...ORDERS_AUXILIARY_WORKERS, queueTap(["pizza-events", "staff-simulator-inbox-dlq"]), slowConsumer],
         TAP,
+        // The slow consumer's queue: a bus that is behind, for back-pressure.test.ts.
+        { BACKLOGGED_BUS: { queueName: "backlogged-bus" } },
       ),
       workerProject(
         "router",

@@ -1,4 +1,6 @@
 import { requireRole } from "../../../shared/http/auth";
+import { busLoad, overload } from "../../../shared/http/back-pressure";
+import { logEvent } from "../../../shared/log";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { commandResponse, type CommandOutcome } from "../../../shared/http/staff-command";
@@ -6,6 +8,19 @@ import { CANCELLED_BY_CUSTOMER } from "../../../durable-objects/orders/order-dec
 import { OrderId } from "../../../shared/events/catalog/ids";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
+
+/** Whether the bus is too far behind for new orders: BUS_MAX_BACKLOG messages waiting (wrangler.toml). */
+async function busyBus(env: Env) {
+  const load = await busLoad(env.PIZZA_EVENTS);
+  if (!load) {
+    logEvent({ at: "orders-api", outcome: "bus-metrics-unavailable" });
+    return undefined;
+  }
+  const verdict = overload(load, { maxBacklog: Number(env.BUS_MAX_BACKLOG) });
+  if (!verdict.overloaded) return undefined;
+  logEvent({ at: "orders-api", outcome: "overloaded", reason: verdict.reason });
+  return verdict;
+}
 
 /** Used when a SubmitOrder names no card: the customer's card on file (simulated: it approves). */
 const CARD_ON_FILE = "tok_card_on_file";
@@ -38,6 +53,19 @@ export const orderRoutes = newRoutes()
         zodIssues(key.error, "Idempotency-Key"),
       );
     }
+    // Refuse, rather than accept orders the payment deadline would cancel (shared/http/back-pressure.ts).
+    const busy = await busyBus(c.env);
+    if (busy) {
+      c.header("Retry-After", String(busy.retryAfterSeconds));
+      return errorResponse(
+        c,
+        503,
+        "overloaded",
+        "We are taking too many orders right now: try again shortly.",
+        [{ field: "orders", reason: busy.reason }],
+      );
+    }
+
     const customerId = c.var.principal.id;
     const { deliveryAddressId } = body.data;
     // Orders' own copy of the customer's addresses (from customers' events): eventually consistent,

@@ -1,0 +1,51 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { mintToken } from "../../shared/auth/token";
+import worker from "../../workers/orders";
+
+/**
+ * Back-pressure with real queue metrics: the orders API reads the bus's backlog from the platform
+ * (`metrics()`) before it accepts an order. Here the bus is played by a real local queue whose consumer
+ * waits a minute for its batch to fill (BACKLOGGED_BUS, vitest.config.ts), so what is sent to it stays in
+ * its backlog meanwhile; the limit is a setting.
+ */
+const backlogged = (env as unknown as { BACKLOGGED_BUS: Queue }).BACKLOGGED_BUS;
+
+async function submitOrder(settings: Partial<Env>) {
+  const token = await mintToken(env.JWT_SECRET, `busy-${crypto.randomUUID()}`, "customer");
+  const ctx = createExecutionContext();
+  const res = await worker.fetch!(
+    new Request("https://pizza.test/orders", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "collection" }),
+    }) as Request<unknown, IncomingRequestCfProperties>,
+    { ...env, ...settings },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+describe("back-pressure", () => {
+  it("refuses new orders with 503 and Retry-After while the bus is behind, and takes them when it is not", async () => {
+    await backlogged.sendBatch(Array.from({ length: 6 }, (_, i) => ({ body: { waiting: i } })));
+    const behind = { PIZZA_EVENTS: backlogged, BUS_MAX_BACKLOG: "5" };
+
+    const refused = await submitOrder(behind);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("Retry-After")).toBe("10");
+    expect(await refused.json()).toMatchObject({
+      error: "overloaded",
+      issues: [
+        { field: "orders", reason: expect.stringMatching(/event bus is behind: \d+ messages waiting/) },
+      ],
+    });
+
+    // The same backlog under a limit it does not reach: the order is taken.
+    expect((await submitOrder({ ...behind, BUS_MAX_BACKLOG: "1000" })).status).toBe(202);
+    // And on the real bus, which the tap keeps drained.
+    expect((await submitOrder({})).status).toBe(202);
+  });
+});
