@@ -1,6 +1,7 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 import type { CommandOutcome } from "../../shared/http/staff-command";
 
 /**
@@ -30,20 +31,25 @@ type Row = {
 };
 
 export class CounterCollection extends PublishingObject<BusEnv> {
-  constructor(ctx: DurableObjectState, env: BusEnv) {
-    super(ctx, env);
+  /**
+   * Created when the order reaches the counter (in that transaction), never when the object starts:
+   * counter staff reading or handing over an order id collection never saw must store nothing.
+   */
+  private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS counter_order (
       order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, ready_at TEXT NOT NULL,
       collected_at TEXT, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL)`);
   }
 
   private row(): Row | undefined {
+    if (!hasTable(this.sql, "counter_order")) return undefined;
     return this.sql.exec<Row>("SELECT * FROM counter_order").toArray()[0];
   }
 
   /** Ready for collection: the order waits at the counter for its customer. */
   putOnCounter(event: PizzaEvent<"com.plantbasedpizza.order.ready-for-collection.v1">): HandlerOutcome {
     return this.inbox.once(event, () => {
+      this.createTable();
       this.sql.exec(
         "INSERT INTO counter_order (order_id, customer_id, status, ready_at, traceparent, caused_by) VALUES (?, ?, 'waiting-at-counter', ?, ?, ?) ON CONFLICT DO NOTHING",
         event.data.orderId,

@@ -1,5 +1,6 @@
 import { createEvent } from "../../shared/events/envelope";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 
 /**
  * One customer, in the customers context's own storage: their delivery addresses. Adding one is
@@ -45,12 +46,19 @@ const toAddress = (r: Row): Address => ({
 });
 
 export class Customer extends PublishingObject<BusEnv> {
-  constructor(ctx: DurableObjectState, env: BusEnv) {
-    super(ctx, env);
+  /**
+   * Created with the first address (in the transaction that stores it), never when the object starts:
+   * a customer who only lists their addresses, having added none, stores nothing.
+   */
+  private createTable(): void {
     // `seq` keeps the customer's addresses in the order they were added.
     this.sql.exec(`CREATE TABLE IF NOT EXISTS addresses (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, address_id TEXT NOT NULL UNIQUE, line1 TEXT NOT NULL, line2 TEXT,
       city TEXT NOT NULL, postcode TEXT NOT NULL, country TEXT NOT NULL, added_at TEXT NOT NULL)`);
+  }
+
+  private created(): boolean {
+    return hasTable(this.sql, "addresses");
   }
 
   /** Stores the address and the event announcing it in one transaction (transactional outbox). */
@@ -58,7 +66,8 @@ export class Customer extends PublishingObject<BusEnv> {
     const { customerId, commandId, traceparent, ...fields } = command;
     const address: Address = { ...fields, addedAt: new Date().toISOString() };
     this.record(
-      () =>
+      () => {
+        this.createTable();
         this.sql.exec(
           "INSERT INTO addresses (address_id, line1, line2, city, postcode, country, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
           address.addressId,
@@ -68,7 +77,8 @@ export class Customer extends PublishingObject<BusEnv> {
           address.postcode,
           address.country,
           address.addedAt,
-        ),
+        );
+      },
       () => [
         createEvent(
           "com.plantbasedpizza.customer.address-added.v1",
@@ -85,10 +95,12 @@ export class Customer extends PublishingObject<BusEnv> {
   }
 
   addresses(): Address[] {
+    if (!this.created()) return [];
     return this.sql.exec<Row>("SELECT * FROM addresses ORDER BY seq").toArray().map(toAddress);
   }
 
   address(addressId: string): Address | undefined {
+    if (!this.created()) return undefined;
     const row = this.sql.exec<Row>("SELECT * FROM addresses WHERE address_id = ?", addressId).toArray()[0];
     return row && toAddress(row);
   }

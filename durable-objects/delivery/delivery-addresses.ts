@@ -1,6 +1,7 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { InboxObject } from "../../shared/durable/inbox-object";
+import { hasTable } from "../../shared/durable/tables";
 
 /**
  * Delivery's own copy of one customer's delivery addresses, built from the customers context's
@@ -27,8 +28,11 @@ type Row = {
 };
 
 export class DeliveryAddresses extends InboxObject {
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env);
+  /**
+   * Created with the first address (in the transaction that stores it), never when the object starts:
+   * looking up an address before any arrived (its event still on the way) must store nothing.
+   */
+  private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS addresses (
       address_id TEXT PRIMARY KEY, line1 TEXT NOT NULL, line2 TEXT, city TEXT NOT NULL, postcode TEXT NOT NULL,
       country TEXT NOT NULL, added_at TEXT NOT NULL)`);
@@ -38,6 +42,7 @@ export class DeliveryAddresses extends InboxObject {
   addAddress(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
     const a = event.data;
     return this.inbox.once(event, () => {
+      this.createTable();
       this.sql.exec(
         `INSERT INTO addresses (address_id, line1, line2, city, postcode, country, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (address_id) DO UPDATE SET line1 = excluded.line1, line2 = excluded.line2, city = excluded.city,
@@ -56,6 +61,7 @@ export class DeliveryAddresses extends InboxObject {
 
   /** The address as delivery knows it, or undefined if its event has not arrived (yet). */
   address(addressId: string): DeliveryAddress | undefined {
+    if (!hasTable(this.sql, "addresses")) return undefined;
     const row = this.sql.exec<Row>("SELECT * FROM addresses WHERE address_id = ?", addressId).toArray()[0];
     if (!row) return undefined;
     const { address_id, line1, line2, city, postcode, country } = row;

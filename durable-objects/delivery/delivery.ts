@@ -2,6 +2,7 @@ import type { HandlerOutcome } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
 import type { DeliveryAddress, DeliveryAddresses } from "./delivery-addresses";
 
@@ -70,14 +71,18 @@ const ORDER: DeliveryStatus[] = ["waiting-for-driver", "driver-assigned", "out-f
 const NOT_FOUND = { ok: false, status: 404, reason: "No delivery for this order." } as const;
 
 export class Delivery extends PublishingObject<DeliveryEnv> {
-  constructor(ctx: DurableObjectState, env: DeliveryEnv) {
-    super(ctx, env);
+  /**
+   * The delivery's table, created with the delivery (in the transaction that opens it), never when the
+   * object starts: a driver reading or commanding an order id delivery never saw must store nothing.
+   */
+  private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS delivery (
       delivery_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
       driver_id TEXT, address TEXT NOT NULL, opened_at TEXT NOT NULL, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL)`);
   }
 
   private row(): Row | undefined {
+    if (!hasTable(this.sql, "delivery")) return undefined;
     return this.sql.exec<Row>("SELECT * FROM delivery").toArray()[0];
   }
 
@@ -97,6 +102,7 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
     // once() checks the inbox again inside the transaction: a redelivery may have raced the lookup.
     return this.inbox.once(event, () => {
       if (this.row()) return;
+      this.createTable();
       this.sql.exec(
         "INSERT INTO delivery (delivery_id, order_id, customer_id, status, address, opened_at, traceparent, caused_by) VALUES (?, ?, ?, 'waiting-for-driver', ?, ?, ?, ?)",
         `delivery-${orderId}`,

@@ -2,6 +2,7 @@ import type { HandlerOutcome } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
 
 /**
@@ -52,14 +53,18 @@ type Step = keyof typeof STEPS;
 const ORDER: TicketStatus[] = ["waiting", "preparing", "baked", "quality-checked"];
 
 export class KitchenTicket extends PublishingObject<BusEnv> {
-  constructor(ctx: DurableObjectState, env: BusEnv) {
-    super(ctx, env);
+  /**
+   * The ticket's table, created with the ticket (in the transaction that stores it), never when the
+   * object starts: staff reading or commanding an order id the kitchen never saw must store nothing.
+   */
+  private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ticket (
       ticket_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, items TEXT NOT NULL, opened_at TEXT NOT NULL,
       traceparent TEXT NOT NULL DEFAULT '', caused_by TEXT NOT NULL DEFAULT '')`);
   }
 
   private row(): (Row & { traceparent: string; caused_by: string }) | undefined {
+    if (!hasTable(this.sql, "ticket")) return undefined;
     return this.sql
       .exec<Row & { traceparent: string; caused_by: string }>("SELECT * FROM ticket")
       .toArray()[0];
@@ -83,6 +88,7 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
         this.sql.exec("UPDATE ticket SET items = ? WHERE ticket_id = ?", lines, existing.ticket_id);
         return;
       }
+      this.createTable();
       this.sql.exec(
         "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'waiting', ?, ?, ?, ?)",
         `ticket-${orderId}`,
@@ -100,6 +106,7 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
     return this.inbox.once(event, () => {
       const existing = this.row();
       if (!existing) {
+        this.createTable();
         this.sql.exec(
           "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
           `ticket-${event.data.orderId}`,
@@ -138,17 +145,18 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
     const ticketId = row?.ticket_id ?? `ticket-${orderId}`;
     const withdrawnAt = new Date().toISOString();
     this.record(
-      () =>
-        row
-          ? this.sql.exec("UPDATE ticket SET status = 'withdrawn'")
-          : this.sql.exec(
-              "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
-              ticketId,
-              orderId,
-              withdrawnAt,
-              cause.traceparent,
-              cause.causationid,
-            ),
+      () => {
+        if (row) return this.sql.exec("UPDATE ticket SET status = 'withdrawn'");
+        this.createTable();
+        return this.sql.exec(
+          "INSERT INTO ticket (ticket_id, order_id, status, items, opened_at, traceparent, caused_by) VALUES (?, ?, 'withdrawn', '[]', ?, ?, ?)",
+          ticketId,
+          orderId,
+          withdrawnAt,
+          cause.traceparent,
+          cause.causationid,
+        );
+      },
       () => [
         createEvent(
           "com.plantbasedpizza.kitchen.ticket-withdrawn.v1",

@@ -2,6 +2,7 @@ import type { HandlerOutcome } from "../../shared/consumer/harness";
 import { minorUnitDigits, type Money } from "../../shared/events/catalog/money";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { hasTable } from "../../shared/durable/tables";
 
 /**
  * One customer's loyalty account: the points balance and the orders already rewarded. A completed
@@ -27,19 +28,28 @@ export function pointsFor(total: Money): number {
 type AwardRow = { order_id: string; points: number; awarded_at: string };
 
 export class LoyaltyAccount extends PublishingObject<BusEnv> {
-  constructor(ctx: DurableObjectState, env: BusEnv) {
-    super(ctx, env);
+  /**
+   * Created with the first award (in the transaction that records it), never when the object starts:
+   * a customer asking for their points before earning any (GET /loyalty/me) stores nothing.
+   */
+  private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS awards (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL UNIQUE, points INTEGER NOT NULL,
       awarded_at TEXT NOT NULL, event_id TEXT NOT NULL)`);
   }
 
+  private created(): boolean {
+    return hasTable(this.sql, "awards");
+  }
+
   private balance(): number {
+    if (!this.created()) return 0;
     return this.sql.exec<{ points: number }>("SELECT COALESCE(SUM(points), 0) AS points FROM awards").one()
       .points;
   }
 
   private rewarded(orderId: string): boolean {
+    if (!this.created()) return false;
     return this.sql.exec("SELECT 1 FROM awards WHERE order_id = ?", orderId).toArray().length > 0;
   }
 
@@ -56,6 +66,7 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
     this.record(
       () => {
         this.inbox.remember(event);
+        this.createTable();
         this.sql.exec(
           "INSERT INTO awards (order_id, points, awarded_at, event_id) VALUES (?, ?, ?, ?)",
           orderId,
@@ -81,6 +92,7 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
 
   /** The balance and the awards that make it up, oldest first. */
   account(): LoyaltyBalance {
+    if (!this.created()) return { points: 0, awards: [] };
     const awards = this.sql
       .exec<AwardRow>("SELECT order_id, points, awarded_at FROM awards ORDER BY seq")
       .toArray()
