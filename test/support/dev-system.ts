@@ -51,12 +51,14 @@ const OUTPUT_TAIL_CHARS = 8_000;
  * Runs `npm run dev` on free ports with a fresh state directory, and waits until it serves. `env` is
  * added to its environment: `{ FAULTS: "fail:0.2" }` runs it with faults on (shared/faults.ts); without
  * it FAULTS is empty, whatever the shell running the tests has. Output lines holding a `watch` text are
- * counted as they pass (`sightings`).
+ * counted as they pass (`sightings`); `onLine`, if given, is handed every whole output line as it passes
+ * (`npm run bench:system` times and counts the workers' log lines with it).
  */
 export async function startDevSystem(
   extraFlags: string[],
   env: Record<string, string> = {},
   watch: string[] = [],
+  onLine?: (line: string) => void,
 ): Promise<DevSystem> {
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -69,7 +71,10 @@ export async function startDevSystem(
     output = (output + text).slice(-OUTPUT_TAIL_CHARS);
     const lines = (partialLine + text).split("\n");
     partialLine = lines.pop() ?? "";
-    for (const line of lines) for (const [w, n] of seen) if (line.includes(w)) seen.set(w, n + 1);
+    for (const line of lines) {
+      for (const [w, n] of seen) if (line.includes(w)) seen.set(w, n + 1);
+      onLine?.(line);
+    }
   };
   const dev: ChildProcess = spawn(
     "npm",
