@@ -52,15 +52,18 @@ const TAP = { QUEUE_TAP: "queue-tap" };
 
 /**
  * A consumer that waits a full minute for its batch to fill: what is sent to its queue stays in the
- * queue's backlog meanwhile, which is how test/orders/back-pressure.test.ts sees a bus that is behind
- * through the real queue metrics (a queue with no consumer at all reports no backlog locally).
+ * queue's backlog meanwhile, which is how test/orders/back-pressure.test.ts sees a bus that is behind, and
+ * ops-queues.test.ts a backlog, through the real queue metrics (a queue with no consumer at all reports no
+ * backlog locally).
  */
 const slowConsumer: AuxiliaryWorker = {
   name: "slow-consumer",
   modules: true,
   scriptPath: "./test/support/queue-tap-worker.js",
   compatibilityDate: "2026-10-20",
-  queueConsumers: { "backlogged-bus": { maxBatchTimeout: 60, maxBatchSize: 100 } },
+  queueConsumers: Object.fromEntries(
+    ["backlogged-bus", "waiting-queue"].map((q) => [q, { maxBatchTimeout: 60, maxBatchSize: 100 }]),
+  ),
 };
 
 const workerProject = (
@@ -121,7 +124,8 @@ export default defineConfig({
         [...ORDERS_AUXILIARY_WORKERS, queueTap(["pizza-events", "staff-simulator-inbox-dlq"]), slowConsumer],
         TAP,
         // The slow consumer's queue: a bus that is behind, for back-pressure.test.ts.
-        { BACKLOGGED_BUS: { queueName: "backlogged-bus" } },
+        // And one for ops-queues.test.ts, apart so the two files cannot disturb each other's counts.
+        { BACKLOGGED_BUS: { queueName: "backlogged-bus" }, WAITING_QUEUE: { queueName: "waiting-queue" } },
       ),
       workerProject(
         "router",

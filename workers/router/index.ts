@@ -20,6 +20,8 @@ import { BUS_QUEUE, BUS_RETRY, routesFor } from "./routing-table";
  *   archive to one subscriber through ArchiveReplay.
  */
 export { ArchiveReplay } from "../../durable-objects/router/archive-replay";
+/** Each subscriber queue's backlog for operators (GET /ops/queues), over a service binding. */
+export { QueueMetrics } from "./queue-metrics";
 
 function queueFor(env: Env, subscription: SubscriptionBase): Queue {
   const queue = (env as unknown as Record<string, Queue | undefined>)[subscription.binding];

@@ -19,12 +19,18 @@ import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { LAST_RESORT_QUEUE } from "../../dead-letters/filing";
 import { REDRIVE_BINDINGS } from "../../dead-letters/redrive";
+import { backlogOf, type QueueBacklog } from "../../router/queue-metrics";
 import { planReplay } from "../../router/replays";
 import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from "../../router/routing-table";
 
 /** Every dead-letter queue operators can read: the bus's and each subscriber's, and the last resort. */
 const deadLetterQueues = [...subscriberDeadLetterQueues, LAST_RESORT_QUEUE];
 import { newRoutes } from "./app";
+
+/** The router's QueueMetrics entrypoint (`wrangler types` cannot see another worker's entrypoint). */
+interface SubscriberBacklogs {
+  subscriberBacklogs(): Promise<QueueBacklog[]>;
+}
 
 const Limit = z.coerce.number().int().min(1).max(500).default(100);
 
@@ -218,6 +224,17 @@ export const opsRoutes = newRoutes()
     const entries = await Promise.all(queues.map((q) => offices(c).getByName(q).audit()));
     const audit = entries.flat().sort((a, b) => b.at.localeCompare(a.at));
     return c.json({ audit });
+  })
+  // Each queue's backlog and its oldest message's age, from the platform's queue metrics: the bus (read
+  // here, through orders' own producer binding) and every subscriber's queue (read by the router, which
+  // binds them all). A queue the runtime has no metrics for says so instead of a number.
+  .get("/queues", async (c) => {
+    const router = c.env.QUEUE_METRICS as unknown as SubscriberBacklogs;
+    const [bus, subscribers] = await Promise.all([
+      backlogOf(c.env.PIZZA_EVENTS, { queue: "pizza-events", subscriber: "router" }),
+      router.subscriberBacklogs(),
+    ]);
+    return c.json({ queues: [bus, ...subscribers] });
   })
   .get("/deprecations", async (c) => {
     const counters = c.env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>;
