@@ -1,3 +1,4 @@
+import { inSendBatches, textBytes } from "../../shared/bus/send";
 import { DurableObject } from "cloudflare:workers";
 import { logEvent } from "../../shared/log";
 
@@ -98,8 +99,6 @@ export const REDRIVE_PER_TICK = 25;
 export const REDRIVE_TICK_MS = 1000;
 /** A queue message is at most 128 KB: a larger body (a truncated letter, say) cannot go back as it was. */
 export const MAX_REDRIVE_BODY_BYTES = 128 * 1000;
-/** One sendBatch carries at most 100 messages and 256 KB. */
-const MAX_BATCH_BYTES = 250 * 1000;
 
 /** Who did what is kept longer than the letters (it holds no customer data): a year. */
 export const AUDIT_RETENTION_DAYS = 365;
@@ -148,8 +147,6 @@ const ADDED_COLUMNS: Record<string, string> = {
   redrive_binding: "TEXT",
   repeated_failures: "INTEGER NOT NULL DEFAULT 0",
 };
-
-const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
 
 export class DeadLetterOffice extends DurableObject {
   private readonly retentionMs: number;
@@ -429,7 +426,7 @@ export class DeadLetterOffice extends DurableObject {
     for (const r of due) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r]);
     // (Every letter of one queue was scheduled with that queue's binding.)
     for (const [queue, rows] of byQueue) {
-      for (const batch of batches(rows)) {
+      for (const batch of inSendBatches(rows, (r) => textBytes(r.body))) {
         const now = new Date().toISOString();
         const ids = batch.map((r) => r.message_id);
         try {
@@ -516,27 +513,8 @@ export class DeadLetterOffice extends DurableObject {
 /** Why a waiting letter cannot go back as it was, if it cannot. */
 function notRedrivable(r: Row, targets: Readonly<Record<string, string>>): string | undefined {
   if (!Object.hasOwn(targets, r.queue)) return `it failed in ${r.queue}, which no redrive can reach`;
-  if (byteLength(r.body) > MAX_REDRIVE_BODY_BYTES) return "its body is larger than a queue message may be";
+  if (textBytes(r.body) > MAX_REDRIVE_BODY_BYTES) return "its body is larger than a queue message may be";
   return undefined;
-}
-
-/** Letters in sendBatch-sized groups (100 messages, 256 KB at most). */
-function batches(rows: Row[]): Row[][] {
-  const out: Row[][] = [];
-  let current: Row[] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    const size = byteLength(r.body);
-    if (current.length > 0 && (current.length === 100 || bytes + size > MAX_BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(r);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 function toLetter(r: Row): FiledLetter {

@@ -1,3 +1,4 @@
+import { inSendBatches, textBytes } from "../../shared/bus/send";
 import { DurableObject } from "cloudflare:workers";
 import { logEvent } from "../../shared/log";
 import { hourPrefix, hoursOf, linesOf } from "./event-archive";
@@ -18,8 +19,6 @@ export const R2_CALLS_PER_TICK = 25;
 export const MAX_FAILED_TICKS = 10;
 const MAX_RETRY_DELAY_MS = 60_000;
 const LIST_PAGE = 1000;
-/** One sendBatch carries at most 100 messages and 256 KB. */
-const MAX_BATCH_BYTES = 250 * 1000;
 
 export interface ArchiveReplayEnv {
   EVENT_ARCHIVE: R2Bucket;
@@ -53,8 +52,6 @@ type Row = {
 
 /** A job that cannot go on however often it is retried (the router has no binding for the queue). */
 class NotReplayable extends Error {}
-
-const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
 
 /**
  * One replay of the event archive (one object per job, named by its id): the archived events of a time
@@ -265,7 +262,7 @@ export class ArchiveReplay extends DurableObject {
   private async send(job: Row, rows: { seq: number; body: string }[]): Promise<void> {
     const queue = this.bindings[job.binding] as Queue | undefined;
     if (!queue) throw new NotReplayable(`the router has no producer binding ${job.binding} for ${job.queue}`);
-    for (const batch of batches(rows)) {
+    for (const batch of inSendBatches(rows, (r) => textBytes(r.body))) {
       await queue.sendBatch(batch.map((r) => ({ body: JSON.parse(r.body) as unknown, contentType: "json" })));
       this.ctx.storage.transactionSync(() => {
         for (const r of batch) this.ctx.storage.sql.exec("DELETE FROM to_send WHERE seq = ?", r.seq);
@@ -331,25 +328,6 @@ function parsed(line: string): { id: string; source: string; type: string; time:
   } catch {
     return undefined;
   }
-}
-
-/** Events in sendBatch-sized groups (100 messages, 256 KB at most). */
-function batches<T extends { body: string }>(rows: T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    const size = byteLength(r.body);
-    if (current.length > 0 && (current.length === 100 || bytes + size > MAX_BATCH_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(r);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 function toProgress(r: Row, waiting: number): ReplayProgress {

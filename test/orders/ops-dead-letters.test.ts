@@ -1,7 +1,7 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { opsCall } from "./ops-call";
 import type { DeadLetterOffice } from "../../durable-objects/dead-letters/dead-letter-office";
-import { mintToken, type Role } from "../../shared/auth/token";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -12,19 +12,7 @@ import { waitFor } from "../support/wait-for";
 const offices = env.DEAD_LETTER_OFFICE as DurableObjectNamespace<DeadLetterOffice>;
 const kitchenOffice = offices.getByName("kitchen-inbox-dlq");
 
-async function call(method: string, path: string, { role, body }: { role?: Role; body?: unknown } = {}) {
-  const headers: Record<string, string> = role
-    ? { Authorization: `Bearer ${await mintToken(env.JWT_SECRET, `${role}-7`, role)}` }
-    : {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  return exports.default.fetch(
-    new Request(`https://pizza.test/ops${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    }),
-  );
-}
+const call = opsCall;
 
 /** Letters waiting in the kitchen's dead-letter queue, for events of their own. */
 async function fileKitchenLetters(reason: string, count: number): Promise<string[]> {

@@ -1,6 +1,5 @@
-import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { mintToken, type Role } from "../../shared/auth/token";
+import { opsCall } from "./ops-call";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -9,19 +8,7 @@ import { waitFor } from "../support/wait-for";
  * an archive of its own that these tests leave empty). What a replay sends is
  * test/router/archive-replay.test.ts and test/replay/backfill.test.ts.
  */
-async function call(method: string, path: string, { role, body }: { role?: Role; body?: unknown } = {}) {
-  const headers: Record<string, string> = role
-    ? { Authorization: `Bearer ${await mintToken(env.JWT_SECRET, `${role}-7`, role)}` }
-    : {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  return exports.default.fetch(
-    new Request(`https://pizza.test/ops${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    }),
-  );
-}
+const call = opsCall;
 
 const COMPLETED_V1 = "com.plantbasedpizza.order.completed.v1";
 const loyaltyReplay = {
