@@ -13,7 +13,7 @@
  *               wrappers (bench/fixtures/counting/), with simulated staff on so orders run to completed;
  *               and their cost per million orders at Cloudflare's published prices
  *
- * Orders are collection orders paid by `tok_visa` (the simulated card answers in 500 ms). Each order has
+ * Orders are collection orders paid by `tok_visa` (the simulated card answers in 300 ms). Each order has
  * its own customer, so no rate limit is met. Latency comes from the order's own record: the `at` of its
  * history's `confirmed` entry against the moment the bench sent the POST, so the bench's polling does
  * not shape it. The hops come from the order's events' `time` and from the workers' log lines (router
@@ -286,7 +286,7 @@ const HOPS = {
   api: "POST -> the Order object records it (worker, auth, rate limit, RPC)",
   toPayments: "-> the router forwards take-payment (outbox send, bus, router)",
   paymentsQueue: "-> payments has handled take-payment (its queue, the Payment object)",
-  card: "-> payment taken (the simulated card's 500 ms, then the alarm)",
+  card: "-> payment taken (the simulated card's 300 ms, then the alarm)",
   toOrders: "-> the router forwards payment taken (outbox send, bus, router)",
   ordersQueue: "-> the Order confirms (its queue, the Order object)",
 } as const;

@@ -38,7 +38,7 @@ export class CounterCollection extends PublishingObject<BusEnv> {
   private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS counter_order (
       order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, ready_at TEXT NOT NULL,
-      collected_at TEXT, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL)`);
+      collected_at TEXT, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL) WITHOUT ROWID`);
   }
 
   private row(): Row | undefined {

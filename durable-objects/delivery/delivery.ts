@@ -78,7 +78,7 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
   private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS delivery (
       delivery_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, customer_id TEXT NOT NULL, status TEXT NOT NULL,
-      driver_id TEXT, address TEXT NOT NULL, opened_at TEXT NOT NULL, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL)`);
+      driver_id TEXT, address TEXT NOT NULL, opened_at TEXT NOT NULL, traceparent TEXT NOT NULL, caused_by TEXT NOT NULL) WITHOUT ROWID`);
   }
 
   private row(): Row | undefined {

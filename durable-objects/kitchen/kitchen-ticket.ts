@@ -60,7 +60,7 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS ticket (
       ticket_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, items TEXT NOT NULL, opened_at TEXT NOT NULL,
-      traceparent TEXT NOT NULL DEFAULT '', caused_by TEXT NOT NULL DEFAULT '')`);
+      traceparent TEXT NOT NULL DEFAULT '', caused_by TEXT NOT NULL DEFAULT '') WITHOUT ROWID`);
   }
 
   private row(): (Row & { traceparent: string; caused_by: string }) | undefined {

@@ -34,7 +34,7 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
    */
   private createTable(): void {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS awards (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL UNIQUE, points INTEGER NOT NULL,
+      seq INTEGER PRIMARY KEY, order_id TEXT NOT NULL UNIQUE, points INTEGER NOT NULL,
       awarded_at TEXT NOT NULL, event_id TEXT NOT NULL)`);
   }
 

@@ -128,10 +128,10 @@ export class Order extends PublishingObject<Env> {
       order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, fulfilment TEXT NOT NULL,
       delivery_address_id TEXT, items TEXT NOT NULL, delivery_fee INTEGER, total_amount INTEGER NOT NULL,
       currency TEXT NOT NULL, fingerprint TEXT NOT NULL, traceparent TEXT NOT NULL,
-      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT, prices TEXT);
+      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT, prices TEXT) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS history (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL);`);
+      seq INTEGER PRIMARY KEY, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL);`);
   }
 
   // ---- Commands ---------------------------------------------------------------------------------

@@ -95,9 +95,9 @@ export class Payment extends PublishingObject<BusEnv> {
       payment_id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL,
       customer_id TEXT, amount INTEGER, currency TEXT, card_token TEXT,
       card_answer TEXT, answer_due_at INTEGER, take_traceparent TEXT, take_command_id TEXT,
-      refund_reason TEXT, refund_traceparent TEXT, refund_command_id TEXT);
+      refund_reason TEXT, refund_traceparent TEXT, refund_command_id TEXT) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS announced (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, event_id TEXT NOT NULL, causation_id TEXT NOT NULL);`);
+      seq INTEGER PRIMARY KEY, type TEXT NOT NULL, event_id TEXT NOT NULL, causation_id TEXT NOT NULL);`);
   }
 
   // ---- Commands from orders -----------------------------------------------------------------------

@@ -24,7 +24,7 @@ export class SimulatedStaffShift extends InboxObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS commands (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL, body TEXT, traceparent TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
+      seq INTEGER PRIMARY KEY, path TEXT NOT NULL, body TEXT, traceparent TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
   }
 
   private get pause(): number {

@@ -25,7 +25,7 @@ export class Inbox {
     // Created with the first event, in the same transaction: an object that applies none stores nothing.
     this.storage.sql.exec(`CREATE TABLE IF NOT EXISTS inbox (
       source TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, processed_at TEXT NOT NULL,
-      PRIMARY KEY (source, id))`);
+      PRIMARY KEY (source, id)) WITHOUT ROWID`);
     this.storage.sql.exec(
       "INSERT INTO inbox (source, id, type, processed_at) VALUES (?, ?, ?, ?)",
       event.source,

@@ -29,7 +29,7 @@ export class Outbox {
     // Created with the first event, in the caller's transaction: an object that publishes nothing
     // stores nothing.
     this.storage.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL, event TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, event TEXT NOT NULL,
       attempts INTEGER NOT NULL DEFAULT 0)`);
     for (const event of events) {
       this.storage.sql.exec(

@@ -3,13 +3,13 @@ import { cardProcessorAnswer, PROCESSING_DELAY_MS } from "../../durable-objects/
 
 describe("the simulated card processor", () => {
   it("approves an ordinary card after the usual processing delay", () => {
-    expect(PROCESSING_DELAY_MS).toBe(500);
-    expect(cardProcessorAnswer("tok_visa")).toEqual({ outcome: "approved", afterMs: 500 });
-    expect(cardProcessorAnswer("tok_card_on_file")).toEqual({ outcome: "approved", afterMs: 500 });
+    expect(PROCESSING_DELAY_MS).toBe(300);
+    expect(cardProcessorAnswer("tok_visa")).toEqual({ outcome: "approved", afterMs: 300 });
+    expect(cardProcessorAnswer("tok_card_on_file")).toEqual({ outcome: "approved", afterMs: 300 });
   });
 
   it("declines tok_declined after the usual processing delay", () => {
-    expect(cardProcessorAnswer("tok_declined")).toEqual({ outcome: "declined", afterMs: 500 });
+    expect(cardProcessorAnswer("tok_declined")).toEqual({ outcome: "declined", afterMs: 300 });
   });
 
   it("never answers for tok_no_answer", () => {
@@ -30,7 +30,7 @@ describe("the simulated card processor", () => {
       "tok_answer_after_1000s",
       "tok_answer_after_s",
     ]) {
-      expect(cardProcessorAnswer(token), token).toEqual({ outcome: "approved", afterMs: 500 });
+      expect(cardProcessorAnswer(token), token).toEqual({ outcome: "approved", afterMs: 300 });
     }
   });
 });
