@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Payment } from "../../durable-objects/payments/payment";
+import { PROCESSING_DELAY_MS } from "../../durable-objects/payments/card-processor";
 import type { DeadLetter } from "../../shared/bus/dead-letter";
 import { createEvent, readEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
@@ -136,12 +137,12 @@ describe("taking a card payment", () => {
     });
     if (pending?.status === "pending") {
       const due = Date.parse(pending.cardAnswerDueAt!);
-      expect(due).toBeGreaterThanOrEqual(before + 500);
+      expect(due).toBeGreaterThanOrEqual(before + PROCESSING_DELAY_MS);
       // The alarm is set for the answer, not left at the later publishing safety net.
       expect(await alarmOf(stub)).toBe(due);
     }
 
-    await letTimePass(stub, 500);
+    await letTimePass(stub, PROCESSING_DELAY_MS);
     await runDurableObjectAlarm(stub);
     const taken = await stub.payment();
     expect(taken?.status).toBe("taken");
@@ -161,7 +162,7 @@ describe("taking a card payment", () => {
     const { orderId, stub } = paymentFor();
     const take = takePayment(orderId, "tok_declined");
     await deliver(take);
-    await letTimePass(stub, 500);
+    await letTimePass(stub, PROCESSING_DELAY_MS);
     await runDurableObjectAlarm(stub);
     expect((await stub.payment())?.status).toBe("failed");
     const events = await onTheBus(stub, orderId);
@@ -267,7 +268,7 @@ describe("refunding a payment", () => {
     const { orderId, stub } = paymentFor();
     const take = takePayment(orderId, "tok_visa");
     await deliver(take);
-    await letTimePass(stub, 500);
+    await letTimePass(stub, PROCESSING_DELAY_MS);
     await runDurableObjectAlarm(stub);
     expect((await stub.payment())?.status).toBe("taken");
 
