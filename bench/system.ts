@@ -137,8 +137,6 @@ const PAYMENT_TAKEN = `${EVENT}payment.taken.v1`;
 
 /** What the logs say about one order (by its trace id), each mark when the bench read the line. */
 interface TraceMarks {
-  /** The router forwarded take-payment to payments' queue. */
-  takeForwarded?: number;
   /** Payments' consumer handled take-payment (its line comes when the handler returned). */
   takeHandled?: number;
   /** The router forwarded payment taken to orders' queue. */
@@ -171,7 +169,6 @@ function workerLogReader(): (line: string) => void {
       if (o.id) marks.busEvents.add(o.id);
       if (o.outcome !== "forwarded") return;
       marks.forwarded++;
-      if (o.type === TAKE_PAYMENT && o.queue === "payments-inbox") marks.takeForwarded ??= at;
       if (o.type === PAYMENT_TAKEN && o.queue === "orders-inbox") marks.takenForwarded ??= at;
     } else if (o.context && (o.outcome === "processed" || o.outcome === "duplicate")) {
       marks.handled++;
@@ -284,8 +281,7 @@ async function outcomes(pizza: Pizza, placed: Placed[], deadline: number): Promi
 
 const HOPS = {
   api: "POST -> the Order object records it (worker, auth, rate limit, RPC)",
-  toPayments: "-> the router forwards take-payment (outbox send, bus, router)",
-  paymentsQueue: "-> payments has handled take-payment (its queue, the Payment object)",
+  toPayments: "-> payments has handled take-payment (outbox send, its queue, the Payment object)",
   card: "-> payment taken (the simulated card's 300 ms, then the alarm)",
   toOrders: "-> the router forwards payment taken (outbox send, bus, router)",
   ordersQueue: "-> the Order confirms (its queue, the Order object)",
@@ -320,6 +316,8 @@ interface LatencyRow {
   answer: Stat;
   /** POST sent -> the order's history says confirmed. */
   confirm: Stat;
+  /** `confirm` less the card hop (the simulated processor's wait): the system's own share. */
+  systemShare: Stat;
   hops: Record<Hop, Stat>;
   /** From the logs, per confirmed order: bus messages read by the router, copies forwarded, handlings. */
   perOrderFromLogs: { busMessages: number; forwarded: number; handled: number };
@@ -356,7 +354,6 @@ function summarise(label: string, all: Outcome[], rate?: number, seconds?: numbe
   const hop: Record<Hop, number[]> = {
     api: [],
     toPayments: [],
-    paymentsQueue: [],
     card: [],
     toOrders: [],
     ordersQueue: [],
@@ -366,13 +363,20 @@ function summarise(label: string, all: Outcome[], rate?: number, seconds?: numbe
   for (const o of ok) {
     const m = traces.get(o.trace);
     add("api", o.sentAt, o.submittedAt);
-    add("toPayments", o.submittedAt, m?.takeForwarded);
-    add("paymentsQueue", m?.takeForwarded, m?.takeHandled);
+    // The command goes straight to payments' queue (no router line): one hop from submitted to handled.
+    add("toPayments", o.submittedAt, m?.takeHandled);
     add("card", m?.takeHandled, o.takenAt);
     add("toOrders", o.takenAt, m?.takenForwarded);
     add("ordersQueue", m?.takenForwarded, o.confirmedAt);
   }
   const confirm = stat(ok.map((o) => o.confirmedAt! - o.sentAt));
+  // What the system itself adds: submit -> confirmed less the simulated card's own wait (its hop).
+  const own = ok.flatMap((o) => {
+    const m = traces.get(o.trace);
+    return m?.takeHandled !== undefined && o.takenAt !== undefined
+      ? [o.confirmedAt! - o.sentAt - (o.takenAt - m.takeHandled)]
+      : [];
+  });
   const sent = all.map((o) => o.sentAt);
   const span = (Math.max(...sent) - Math.min(...sent)) / 1000;
   const count = (s: Outcome["state"]) => all.filter((o) => o.state === s).length;
@@ -387,6 +391,7 @@ function summarise(label: string, all: Outcome[], rate?: number, seconds?: numbe
     unresolved: count("unresolved"),
     answer: stat(all.filter((o) => o.status === 202).map((o) => o.answeredAt - o.sentAt)),
     confirm,
+    systemShare: stat(own),
     hops: Object.fromEntries(Object.entries(hop).map(([h, s]) => [h, stat(s)])) as Record<Hop, Stat>,
     perOrderFromLogs: fromLogs(ok),
     sustained: ok.length === all.length && all.length > 0 && (confirm.p99 ?? Infinity) <= options.p99LimitMs,
@@ -727,9 +732,13 @@ const PRICES = {
   r2ClassB: { usdPerMillion: 0.36, source: "https://developers.cloudflare.com/r2/pricing/" },
 } as const;
 
-/** What runs only because the staff are simulated: their Durable Object, off in a deploy. */
+/**
+ * What runs only because the staff are simulated, never in a deploy: their Durable Object, and their
+ * queue (the router forwards to it only in a local development build: shared/local-life.ts).
+ */
 const simulatorOnly = (e: { w: string; t: string }) =>
-  e.w === "pizza-orders" && /^(SimulatedStaffShift\b|SIMULATED_STAFF_SHIFTS\.)/.test(e.t);
+  (e.w === "pizza-orders" && /^(SimulatedStaffShift\b|SIMULATED_STAFF_SHIFTS\.)/.test(e.t)) ||
+  /staff-simulator-inbox|STAFF_SIMULATOR_INBOX/.test(e.t);
 /** What only the local runtime does: miniflare records each object's name in its own table, per request. */
 const miniflareOnly = (e: { t: string }) => e.t.includes("__miniflare_do_name");
 const notBilled = (e: { w: string; t: string }) => simulatorOnly(e) || miniflareOnly(e);
@@ -1114,6 +1123,10 @@ function table(r: Report): string {
     section(`where the time goes (ms, p50 by hop: ${timed.map((l) => l.label).join(" | ")})`);
     for (const [hop, text] of Object.entries(HOPS))
       rows.push([text, timed.map((l) => ms(l.hops[hop as Hop].p50)).join(" | ")]);
+    rows.push([
+      "the system's own share (submit -> confirmed less the card hop), p50 / p99",
+      timed.map((l) => `${ms(l.systemShare.p50)} / ${ms(l.systemShare.p99)}`).join(" | "),
+    ]);
     rows.push([
       "queue messages per order, from the logs (bus / forwarded / handled)",
       timed
