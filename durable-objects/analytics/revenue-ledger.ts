@@ -38,6 +38,9 @@ export interface RevenueEnv {
 }
 
 export class RevenueLedger extends InboxObject<RevenueEnv> {
+  /** The registration under way, shared by the orders that arrive meanwhile (one call, not one each). */
+  private registering: Promise<void> | undefined;
+
   constructor(ctx: DurableObjectState, env: RevenueEnv) {
     super(ctx, env);
     // Ledgers made before order prices carried tax (RFC 0001) gain the columns; their old days show 0.
@@ -64,8 +67,12 @@ export class RevenueLedger extends InboxObject<RevenueEnv> {
   ): Promise<HandlerOutcome> {
     const { orderId, total, confirmedAt } = event.data;
     const { month, day } = ledgerDay(confirmedAt);
-    if (bucket !== undefined && !hasTable(this.sql, "revenue"))
-      await this.env.REVENUE_INDEX.getByName(month).register(day, bucket);
+    if (bucket !== undefined && !hasTable(this.sql, "revenue")) {
+      this.registering ??= this.env.REVENUE_INDEX.getByName(month)
+        .register(day, bucket)
+        .finally(() => (this.registering = undefined));
+      await this.registering;
+    }
     let counted = false;
     const outcome = this.inbox.once(event, () => {
       // With the first order, in its transaction (the monthly ledgers have them already, with a rowid).
