@@ -40,6 +40,13 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** The bounded context that owns and publishes this event (for a command: the one that sends it). */
   producer: string;
   shape: EventShape;
+  /**
+   * A command's one recipient, the context that carries it out: the outbox sends it straight to that
+   * context's own queue, point to point, not through the bus (shared/bus/destination.ts). Only commands
+   * have one; an event is published to whoever subscribes. test/bus/commands.test.ts checks it is the
+   * command's only subscriber.
+   */
+  recipient?: string;
   summary: string;
   schema: S;
   /** A valid payload, for docs/EVENTS.md and tests. */
@@ -94,6 +101,7 @@ export const registry = {
   "com.plantbasedpizza.payments.take-payment.v1": define({
     producer: "orders",
     shape: "command",
+    recipient: "payments",
     summary: "Asks payments to take the order's card payment; the outcome comes back as an event.",
     schema: TakePaymentV1,
     example: { orderId, customerId, amount: total, cardToken: "tok_visa" },
@@ -167,6 +175,7 @@ export const registry = {
   "com.plantbasedpizza.payments.refund-payment.v1": define({
     producer: "orders",
     shape: "command",
+    recipient: "payments",
     summary: "Asks payments to give back the payment of an order that will not be served.",
     schema: RefundPaymentV1,
     example: { orderId, reason: "cancelled by the customer" },
@@ -174,6 +183,7 @@ export const registry = {
   "com.plantbasedpizza.payments.void-payment.v1": define({
     producer: "orders",
     shape: "command",
+    recipient: "payments",
     summary:
       "Asks payments not to take the payment of an order cancelled while it waited for it (or to give it back if it was taken meanwhile).",
     schema: VoidPaymentV1,
