@@ -105,6 +105,15 @@ const producerQueues = (configPath: string) =>
     (p) => p.queue,
   );
 
+/**
+ * Every shard of the bus (shared/bus/shards.ts): the queues the router consumes. Producers send each event
+ * to one of them, by its subject, so a tap standing in for the router consumes them all.
+ */
+const BUS_SHARDS = (
+  (parse(readFileSync("workers/router/wrangler.toml", "utf8")) as unknown as WorkerConfig).queues
+    ?.consumers ?? []
+).map((c) => c.queue);
+
 /** The queues the dead-letters worker redrives to: all it sends to but its own last resort (it consumes it). */
 const redriveQueues = (configPath: string) =>
   producerQueues(configPath).filter((q) => q !== "pizza-events" && q !== "dead-letters-dlq");
@@ -121,7 +130,12 @@ export default defineConfig({
       workerProject(
         "orders",
         "./wrangler.toml",
-        [...ORDERS_AUXILIARY_WORKERS, queueTap(["pizza-events", "staff-simulator-inbox-dlq"]), slowConsumer],
+        // Orders sends its commands (take, void, refund payment) straight to payments-inbox: tapped too.
+        [
+          ...ORDERS_AUXILIARY_WORKERS,
+          queueTap([...BUS_SHARDS, "payments-inbox", "staff-simulator-inbox-dlq"]),
+          slowConsumer,
+        ],
         TAP,
         // The slow consumer's queue: a bus that is behind, for back-pressure.test.ts.
         // And one for ops-queues.test.ts, apart so the two files cannot disturb each other's counts.
@@ -142,7 +156,7 @@ export default defineConfig({
           [
             // The dead-letters worker redrives letters to the queues they failed in: its tap reads them.
             queueTap([
-              "pizza-events",
+              ...BUS_SHARDS,
               `${w}-inbox-dlq`,
               ...(w === "dead-letters" ? redriveQueues("workers/dead-letters/wrangler.toml") : []),
             ]),

@@ -16,13 +16,20 @@ import { logEvent } from "../log";
 /**
  * The consumer harness every context's queue handler is built from.
  *
- * For each message: read it through the registry (the anti-corruption layer); hand it to the
- * context's handler; ack on success; on failure retry it after the delay its subscription's retry
- * schedule gives (`retry` in subscriptions.ts: exponential, capped, long enough to ride out an outage);
+ * For each message: read it through the registry (the anti-corruption layer: envelope, registered type,
+ * schema, and a `source` that is the type's registered producer); hand it to the context's handler; ack
+ * on success; on failure retry it after the delay its subscription's retry schedule gives (`retry` in
+ * subscriptions.ts: exponential, capped, long enough to ride out an outage);
  * dead-letter it after the schedule's last attempt, with the reason and how long the schedule tried. A
  * malformed or unsubscribed event is dead-lettered at once (retrying cannot fix it). No message can
  * crash the batch, and none is dropped: if even the dead-letter send fails the message is retried, and
  * the queue's own `dead_letter_queue` is the last safety net.
+ *
+ * Commands come point to point (shared/bus/destination.ts): straight from their producer's outbox to
+ * the recipient's queue, with no router reading them first. This reading is then the only check they
+ * pass, and it is the router's own: a command whose source is not its registered producer (a forged
+ * refund) is dead-lettered with the reason, never carried out
+ * (test/payments/commands-point-to-point.test.ts).
  *
  * Skipping duplicates: handlers apply an event inside the Durable Object that owns the affected data,
  * through its inbox (shared/durable/inbox.ts) keyed by source+id, in the same transaction as the

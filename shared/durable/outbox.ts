@@ -1,4 +1,6 @@
+import { destinationOf } from "../bus/destination";
 import { sendAll, type Outgoing } from "../bus/send";
+import type { QueueName } from "../bus/shards";
 import { byteLength, checkIn, QUEUE_MESSAGE_LIMIT_BYTES } from "../events/claim-check";
 import type { PizzaEvent } from "../events/envelope";
 import { copiesOf, happens, InjectedFault, NO_FAULTS, type Faults } from "../faults";
@@ -8,7 +10,8 @@ import { hasTable } from "./tables";
 /**
  * The transactional outbox. A command handler writes its state change and the events that announce it
  * in one Durable Object transaction (`add` is synchronous, so it joins the caller's `transactionSync`);
- * `publish` then sends the rows to the bus queue and deletes a row only after the queue accepted it.
+ * `publish` then sends the rows (events to the bus, commands to their recipient) and deletes a row only
+ * after its queue accepted it.
  * If the object crashes in between, the rows are still there and the next alarm sends them: an event
  * is never lost and never published for a change that did not commit. Publishing twice is harmless:
  * the event keeps its id, and consumers deduplicate by source+id.
@@ -20,6 +23,16 @@ import { hasTable } from "./tables";
 const SEND_BATCH_LIMIT = 50; // rows read per round; shared/bus/send.ts splits them to Queues' limits
 /** Room for what Queues adds to a message: an envelope above this can never be sent. */
 const LARGEST_ENVELOPE_BYTES = QUEUE_MESSAGE_LIMIT_BYTES - 1024;
+
+/** What of a stored event picks its queue. */
+type Destined = { type: string; subject?: string; id: string };
+
+/** The publisher's producer binding for a queue; a missing one fails the send (the rows stay, retried). */
+function producerBinding(bindings: object, name: QueueName): Queue {
+  const queue = (bindings as Record<string, Queue | undefined>)[name.binding];
+  if (!queue) throw new Error(`no producer binding ${name.binding} for ${name.queue}`);
+  return queue;
+}
 
 export class Outbox {
   constructor(private readonly storage: DurableObjectStorage) {}
@@ -67,11 +80,14 @@ export class Outbox {
   }
 
   /**
-   * Sends every waiting row, oldest first, claim-checking big events into `claims`. Throws (leaving
-   * unsent rows in place) if the queue or the claims bucket refuses. Local runs may refuse a send or
-   * send a row twice (`sendfail`, `duplicate`: shared/faults.ts).
+   * Sends every waiting row, oldest first, each to where it goes (shared/bus/destination.ts): an event
+   * to its shard of the bus, a command straight to its recipient's queue, through the publisher's
+   * producer bindings (`bindings`, its env). Big events are claim-checked into `claims` first. A row is
+   * deleted once its queue accepted it; if a queue or the claims bucket refuses, the rows it did not
+   * take stay (their attempts counted) and this throws. Local runs may refuse a send or send a row
+   * twice (`sendfail`, `duplicate`: shared/faults.ts).
    */
-  async publish(bus: Queue, faults: Faults = NO_FAULTS, claims?: R2Bucket): Promise<number> {
+  async publish(bindings: object, faults: Faults = NO_FAULTS, claims?: R2Bucket): Promise<number> {
     if (!this.created()) return 0;
     let sent = 0;
     for (;;) {
@@ -82,29 +98,54 @@ export class Outbox {
         )
         .toArray();
       if (rows.length === 0) return sent;
+      /** The round's rows by the queue (binding) each goes to, in order. */
+      const byQueue = new Map<string, { name: QueueName; seqs: number[]; outgoing: Outgoing[] }>();
+      let quarantined = 0;
       try {
         if (happens(faults.sendFail)) throw new InjectedFault("the bus refused the outbox's send");
-        const outgoing: Outgoing[] = [];
         for (const row of rows) {
-          const envelope = await checkIn(JSON.parse(row.event) as Record<string, unknown>, claims);
+          const event = JSON.parse(row.event) as Record<string, unknown> & Destined;
+          const envelope = await checkIn(event, claims);
           const size = byteLength(envelope);
           if (size > LARGEST_ENVELOPE_BYTES) {
             this.quarantine(
               row,
               `${size} bytes: larger than a queue message, and no claims bucket to check it in`,
             );
+            quarantined++;
             continue;
           }
-          for (let copy = copiesOf(faults); copy > 0; copy--) outgoing.push({ body: envelope });
+          const name = destinationOf(event, bindings);
+          const group = byQueue.get(name.binding) ?? { name, seqs: [], outgoing: [] };
+          byQueue.set(name.binding, group);
+          group.seqs.push(row.seq);
+          for (let copy = copiesOf(faults); copy > 0; copy--) group.outgoing.push({ body: envelope });
         }
-        await sendAll(bus, outgoing);
       } catch (error) {
         this.storage.sql.exec("UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", rows.at(-1)!.seq);
         throw error;
       }
-      this.storage.sql.exec("DELETE FROM outbox WHERE seq <= ?", rows.at(-1)!.seq);
-      sent += rows.length;
+      // Each queue in parallel: one order's round usually goes to one bus shard and, for a command, to
+      // its recipient's queue.
+      const groups = [...byQueue.values()];
+      const results = await Promise.allSettled(
+        groups.map(async ({ name, outgoing }) => sendAll(producerBinding(bindings, name), outgoing)),
+      );
+      const done = groups.filter((_, i) => results[i]!.status === "fulfilled").flatMap((g) => g.seqs);
+      const left = groups.filter((_, i) => results[i]!.status === "rejected").flatMap((g) => g.seqs);
+      this.execOnRows("DELETE FROM outbox", done);
+      sent += done.length + quarantined;
+      if (left.length > 0) {
+        this.execOnRows("UPDATE outbox SET attempts = attempts + 1", left);
+        throw (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
+      }
     }
+  }
+
+  /** Runs `statement` on the rows `seqs` (at most a round's 50: within SQLite's bound parameters). */
+  private execOnRows(statement: string, seqs: number[]): void {
+    if (seqs.length === 0) return;
+    this.storage.sql.exec(`${statement} WHERE seq IN (${seqs.map(() => "?").join(", ")})`, ...seqs);
   }
 
   private quarantine(row: { seq: number; event: string }, reason: string): void {

@@ -12,10 +12,15 @@ import { Outbox } from "./outbox";
  *  - `record(change, events)`: a state change and its events, committed in one transaction
  *    (transactional outbox), then published straight away;
  *  - publishing that survives crashes: the object's single alarm is the outbox drainer, retried with
- *    exponential backoff until the bus accepts every row.
+ *    exponential backoff until the queues accept every row (events go to the bus, sharded by subject;
+ *    commands straight to their recipient's queue: shared/bus/destination.ts).
  * Subclasses that need their own timers override `onAlarm` and call `wakeAt`.
  */
 export interface BusEnv extends FaultSettings, ClaimSettings {
+  /**
+   * The bus's shard 0. The outbox finds the other shards (PIZZA_EVENTS_1, ...) and a command's
+   * recipient's queue (PAYMENTS_INBOX, ...) among the env's bindings by name (shared/bus/destination.ts).
+   */
   PIZZA_EVENTS: Queue;
 }
 
@@ -87,7 +92,7 @@ export abstract class PublishingObject<E extends BusEnv> extends InboxObject<E> 
   protected publishOutbox(): Promise<void> {
     this.publishing ??= (async () => {
       try {
-        await this.outbox.publish(this.env.PIZZA_EVENTS, faultsIn(this.env), this.env.EVENT_CLAIMS);
+        await this.outbox.publish(this.env, faultsIn(this.env), this.env.EVENT_CLAIMS);
       } catch (error) {
         const attempts = this.outbox.attempts();
         const backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 1000 * 2 ** attempts);

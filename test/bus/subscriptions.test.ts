@@ -6,7 +6,8 @@ import {
   retryWindowSeconds,
   subscribedTypes,
 } from "../../shared/bus/subscription";
-import { isRegistered } from "../../shared/events/registry";
+import { inboxOf, recipientOf } from "../../shared/bus/destination";
+import { eventTypes, isRegistered, registry } from "../../shared/events/registry";
 import {
   BUS_DEAD_LETTER_QUEUE,
   BUS_QUEUE,
@@ -102,7 +103,7 @@ describe("subscriptions", () => {
 });
 
 describe("the bus", () => {
-  it("is consumed by the router alone, with its dead-letter queue", () => {
+  it("is consumed by the router alone, with its dead-letter queue (each shard alike: shards-config.test.ts)", () => {
     expect(consumersOf(BUS_QUEUE)).toEqual([
       expect.objectContaining({ worker: "pizza-router", dead_letter_queue: BUS_DEAD_LETTER_QUEUE }),
     ]);
@@ -117,7 +118,9 @@ describe("the bus", () => {
     expect(retryWindowSeconds(BUS_RETRY)).toBeGreaterThan(6 * 3600);
   });
 
-  it("is the only queue producers outside the router send events to", () => {
+  it("is the only queue producers outside the router send events to (commands go to their recipient)", () => {
+    const busShards = (router.queues?.consumers ?? []).map((q) => q.queue);
+    expect(busShards).toContain(BUS_QUEUE);
     for (const c of configs.filter((c) => c.name !== "pizza-router")) {
       // The dead-letter office also puts a letter back on its last resort (letters, not events), and
       // redrives an operator's chosen letters, exactly as they were, to the subscriber queue they
@@ -125,9 +128,13 @@ describe("the bus", () => {
       const office = c.name === "pizza-dead-letters";
       const lastResort = office ? [LAST_RESORT_QUEUE] : [];
       const redrive = office ? subscriptions.map((s) => s.queue) : [];
+      // A context sends its commands straight to their one recipient's queue (test/bus/commands.test.ts).
+      const recipients = eventTypes
+        .filter((t) => `pizza-${registry[t].producer}` === c.name && recipientOf(t))
+        .map((t) => inboxOf(recipientOf(t)!).queue);
       for (const p of c.queues?.producers ?? [])
         expect(
-          [BUS_QUEUE, ...deadLetterQueues, ...lastResort, ...redrive],
+          [...busShards, ...deadLetterQueues, ...lastResort, ...redrive, ...recipients],
           `${c.path} ${p.binding}`,
         ).toContain(p.queue);
     }

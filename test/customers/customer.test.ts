@@ -3,7 +3,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Customer } from "../../durable-objects/customers/customer";
 import { startTrace } from "../../shared/events/trace";
-import { eventsAbout, publishedEvents } from "../support/queue-tap";
+import { eventsAbout, publishedEvents, publishedSettled } from "../support/queue-tap";
 
 /** The Customer object: an address and the event announcing it, committed together and then published. */
 const customers = env.CUSTOMERS;
@@ -43,13 +43,11 @@ describe("a customer's addresses", () => {
         addedAt: address.addedAt,
       },
     });
-    // One event for one address: once the queue has accepted all the object's events, a marker sent
-    // after them arrives after them.
+    // One event for one address: once the queues have accepted all the object's events, a marker sent
+    // to every bus shard after them arrives after them.
     await runDurableObjectAlarm(stub);
     expect(await stub.unpublishedEvents()).toBe(0);
-    const marker = { id: `marker-${crypto.randomUUID()}` };
-    await env.PIZZA_EVENTS.send(marker);
-    await publishedEvents((e) => e.id === marker.id, 1);
+    await publishedSettled();
     expect(await eventsAbout(wren)).toHaveLength(1);
     expect((await stub.addresses()).map((a) => a.addressId)).toEqual(["address-wren-1"]);
   });

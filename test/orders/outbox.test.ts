@@ -5,15 +5,17 @@ import type { Order } from "../../durable-objects/orders/order";
 import { Outbox } from "../../shared/durable/outbox";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
-import { eventsAbout, publishedEvents } from "../support/queue-tap";
+import { eventsAbout, publishedEvents, publishedSettled, tappedQueues } from "../support/queue-tap";
 import { claimedData } from "../../shared/events/claim-check";
 import { NO_FAULTS } from "../../shared/faults";
 import { cateringOrderConfirmed } from "../support/catering";
+import { exampleData } from "../support/example-events";
 import { submitCommand } from "./submit-command";
 
 /**
- * The transactional outbox of the Order Durable Object, on real SQLite storage and a real queue: a
- * queue-tap worker consumes the bus (pizza-events), so the tests see what actually arrived there.
+ * The transactional outbox of the Order Durable Object, on real SQLite storage and real queues: a
+ * queue-tap worker consumes every shard of the bus (pizza-events, pizza-events-1, ...) and payments'
+ * queue (where orders' commands go, point to point), so the tests see what actually arrived where.
  */
 const orders = env.ORDERS;
 const outboxRows = (state: DurableObjectState) =>
@@ -23,20 +25,29 @@ const outboxRows = (state: DurableObjectState) =>
     .map((r) => JSON.parse(r.event) as PizzaEvent);
 
 /**
- * Every event about the order that will ever reach the bus from what the object did so far: its
- * outbox is empty (the queue accepted every row), and a marker sent to the bus after that has
- * reached the tap (the queue delivers in order), so nothing sent before it is still in flight.
+ * Every event and command about the order that will ever be published from what the object did so
+ * far: its outbox is empty (the queues accepted every row), and a marker sent to each queue after that
+ * has reached the tap (a queue delivers in order), so nothing sent before it is still in flight.
  */
 async function onTheBus(stub: DurableObjectStub<Order>, orderId: string): Promise<PizzaEvent[]> {
   expect(await stub.unpublishedEvents()).toBe(0);
-  const marker = { id: `marker-${crypto.randomUUID()}` };
-  await env.PIZZA_EVENTS.send(marker);
-  await publishedEvents((e) => e.id === marker.id, 1);
+  await publishedSettled();
   return eventsAbout(orderId);
 }
 
+/** Which queue each of the order's events and commands reached: { [queue]: ids }. */
+async function queuesOf(orderId: string): Promise<Record<string, string[]>> {
+  return Object.fromEntries(
+    Object.entries(await tappedQueues<PizzaEvent>()).flatMap(([queue, bodies]) => {
+      const ids = bodies.filter((e) => e.subject === orderId).map((e) => e.id);
+      return ids.length > 0 ? [[queue, ids]] : [];
+    }),
+  );
+}
+const busShard = /^pizza-events(-\d+)?$/;
+
 describe("the order's outbox", () => {
-  it("writes the order and its events together, then publishes exactly those events to the bus", async () => {
+  it("writes the order and its events together, then publishes exactly those: the event to the bus, the command to payments", async () => {
     const orderId = crypto.randomUUID();
     const stub = orders.getByName(orderId);
     // What the submit recorded, read in the same turn as its commit: the publish it started is still
@@ -53,8 +64,16 @@ describe("the order's outbox", () => {
     await runDurableObjectAlarm(stub);
 
     const published = await onTheBus(stub, orderId);
-    expect(published.map((e) => e.id)).toEqual(recorded.map((e) => e.id));
-    expect(published).toEqual(recorded);
+    const byId = (a: PizzaEvent, b: PizzaEvent) => a.id.localeCompare(b.id);
+    expect(published.toSorted(byId)).toEqual(recorded.toSorted(byId));
+    // The event on one shard of the bus; the command, point to point, at its one recipient's queue only.
+    const [submitted, takePayment] = recorded;
+    const where = await queuesOf(orderId);
+    expect(where["payments-inbox"]).toEqual([takePayment!.id]);
+    const shards = Object.keys(where).filter((q) => busShard.test(q));
+    expect(shards).toHaveLength(1);
+    expect(where[shards[0]!]).toEqual([submitted!.id]);
+    expect(Object.keys(where).sort()).toEqual([shards[0], "payments-inbox"].sort());
     await runInDurableObject(stub, (_instance: Order, state) => {
       expect(state.storage.sql.exec("SELECT status FROM orders").one()).toEqual({ status: "submitted" });
     });
@@ -82,10 +101,8 @@ describe("the order's outbox", () => {
       expect(outboxRows(state).map((e) => e.id)).toEqual([event.id]);
       return event;
     });
-    // Nothing is on the bus yet: a marker sent now arrives with nothing about the order before it.
-    const marker = { id: `marker-${crypto.randomUUID()}` };
-    await env.PIZZA_EVENTS.send(marker);
-    await publishedEvents((e) => e.id === marker.id, 1);
+    // Nothing is on the bus yet: markers sent now arrive with nothing about the order before them.
+    await publishedSettled();
     expect(await eventsAbout(orderId)).toEqual([]);
 
     // The restarted object's alarm publishes what the crash left: that very event, once.
@@ -107,7 +124,7 @@ describe("the order's outbox", () => {
     await runInDurableObject(stub, async (_order: Order, state) => {
       const outbox = new Outbox(state.storage);
       state.storage.transactionSync(() => outbox.add([big, small]));
-      expect(await outbox.publish(env.PIZZA_EVENTS, NO_FAULTS, env.EVENT_CLAIMS)).toBe(2);
+      expect(await outbox.publish(env, NO_FAULTS, env.EVENT_CLAIMS)).toBe(2);
     });
     const [claimed] = await publishedEvents((e) => e.id === big.id, 1);
     expect(claimed).not.toHaveProperty("data");
@@ -119,7 +136,7 @@ describe("the order's outbox", () => {
     const quarantined = await runInDurableObject(stub, async (_order: Order, state) => {
       const outbox = new Outbox(state.storage);
       state.storage.transactionSync(() => outbox.add([small, bigAgain, after]));
-      expect(await outbox.publish(env.PIZZA_EVENTS, NO_FAULTS, undefined)).toBe(3);
+      expect(await outbox.publish(env, NO_FAULTS, undefined)).toBe(3);
       expect(outbox.pending()).toBe(0);
       return outbox.quarantined();
     });
@@ -131,5 +148,40 @@ describe("the order's outbox", () => {
     ]);
     await publishedEvents((e) => e.id === after.id, 1);
     expect((await eventsAbout(orderId)).map((e) => e.id)).not.toContain(bigAgain.id);
+  });
+
+  it("deletes the rows a queue took and keeps, with their attempt counted, those another refused", async () => {
+    const orderId = crypto.randomUUID();
+    const stub = orders.getByName(orderId);
+    const about = { traceparent: startTrace(), causationid: "outbox-test", subject: orderId };
+    const submitted = createEvent(
+      "com.plantbasedpizza.order.submitted.v1",
+      { ...exampleData("com.plantbasedpizza.order.submitted.v1"), orderId },
+      about,
+    );
+    const take = createEvent(
+      "com.plantbasedpizza.payments.take-payment.v1",
+      { ...exampleData("com.plantbasedpizza.payments.take-payment.v1"), orderId },
+      about,
+    );
+    await runInDurableObject(stub, async (_order: Order, state) => {
+      const outbox = new Outbox(state.storage);
+      state.storage.transactionSync(() => outbox.add([submitted, take]));
+      // A publisher whose config lacks payments' queue: the event still goes, the command waits.
+      const { PAYMENTS_INBOX: _missing, ...withoutPayments } = env;
+      await expect(outbox.publish(withoutPayments, NO_FAULTS)).rejects.toThrow(
+        "no producer binding PAYMENTS_INBOX for payments-inbox",
+      );
+      expect(outboxRows(state).map((e) => e.id)).toEqual([take.id]);
+      expect(outbox.attempts()).toBe(1);
+      // The next drain, with the binding, sends only what is left.
+      expect(await outbox.publish(env, NO_FAULTS)).toBe(1);
+      expect(outbox.pending()).toBe(0);
+    });
+    await publishedSettled();
+    const where = await queuesOf(orderId);
+    const shards = Object.keys(where).filter((q) => busShard.test(q));
+    expect(shards).toHaveLength(1);
+    expect(where).toEqual({ [shards[0]!]: [submitted.id], "payments-inbox": [take.id] });
   });
 });

@@ -8,7 +8,7 @@ import { createEvent, readEvent, type PizzaEvent } from "../../shared/events/env
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/payments";
 import { exampleData } from "../support/example-events";
-import { eventsAbout, publishedEvents, tapped } from "../support/queue-tap";
+import { eventsAbout, publishedEvents, publishedSettled, tapped } from "../support/queue-tap";
 import { waitFor } from "../support/wait-for";
 import { queueConsumer } from "../support/queue-batch";
 
@@ -75,15 +75,13 @@ const alarmOf = (stub: DurableObjectStub<Payment>) =>
 
 /**
  * Every event about the order on the bus, once all the object published has arrived: its outbox is
- * empty (the queue accepted every event), and a marker sent after that has reached the tap (the queue
- * delivers in order). They are exactly what the object's own log says it announced.
+ * empty (the queue accepted every event), and a marker sent to every bus shard after that has reached
+ * the tap (a queue delivers in order). They are exactly what the object's own log says it announced.
  */
 async function onTheBus(stub: DurableObjectStub<Payment>, orderId: string): Promise<PizzaEvent[]> {
   await runDurableObjectAlarm(stub);
   await waitFor("an empty outbox", async () => ((await stub.unpublishedEvents()) === 0 ? true : undefined));
-  const marker = { id: `marker-${crypto.randomUUID()}` };
-  await env.PIZZA_EVENTS.send(marker);
-  await publishedEvents((e) => e.id === marker.id, 1);
+  await publishedSettled();
   const events = await eventsAbout(orderId);
   expect(events.map((e) => e.id)).toEqual((await stub.payment())?.announced.map((a) => a.id) ?? []);
   return events;
