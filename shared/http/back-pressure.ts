@@ -5,10 +5,11 @@
  * back when the queue has drained (a burst goes into the queue, not into cancelled orders).
  *
  * The signal is the bus's own backlog, as Cloudflare Queues report it (`queue.metrics()`): how many
- * messages wait. Not the oldest message's age: one event retried for hours (a subscriber's queue refusing
- * it) would keep that high and refuse every order while everything else flows. Where the runtime cannot
- * tell (metrics unavailable), the order is accepted and a line logged: refusing every order because a
- * metric is missing would be worse than a late one.
+ * messages wait, over every shard of the bus, read at most once a second per isolate (`recentBusLoad`).
+ * Not the oldest message's age: one event retried for hours (a subscriber's queue refusing it) would keep
+ * that high and refuse every order while everything else flows. Where the runtime cannot tell (metrics
+ * unavailable), the order is accepted and a line logged: refusing every order because a metric is
+ * missing would be worse than a late one.
  */
 export interface BusLimits {
   /** Messages waiting on the bus above which new orders are refused. */
@@ -38,11 +39,49 @@ export interface MeasuredQueue {
   metrics(): Promise<{ backlogCount: number }>;
 }
 
-/** The bus's load from its metrics; undefined when the runtime does not report them. */
-export async function busLoad(bus: MeasuredQueue): Promise<BusLoad | undefined> {
+/**
+ * The bus's load: the backlog of every shard (shared/bus/shards.ts), summed, since the router works off
+ * all of them and BUS_MAX_BACKLOG is about the bus as a whole. Undefined when the runtime does not report
+ * a shard's metrics: a sum without it would understate the load.
+ */
+export async function busLoad(shards: readonly MeasuredQueue[]): Promise<BusLoad | undefined> {
   try {
-    return { backlog: (await bus.metrics()).backlogCount };
+    const counts = await Promise.all(shards.map(async (shard) => (await shard.metrics()).backlogCount));
+    return { backlog: counts.reduce((a, b) => a + b, 0) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How long one isolate reuses a reading. Every `POST /orders` asks, and a reading is a metrics call per
+ * shard: N calls per order, the customer waiting for the slowest, to learn a figure that moves by a few
+ * thousand messages a second at most against a limit of thousands. One reading per isolate and second
+ * bounds that to N calls a second per isolate whatever the order rate, and answers most orders at once.
+ * A second late is nothing to back-pressure that asks clients to come back in ten.
+ */
+export const BUS_LOAD_MAX_AGE_MS = 1_000;
+
+/** This isolate's last reading: which shards it measured (binding objects), when, and what it found. */
+let lastReading:
+  { shards: readonly MeasuredQueue[]; at: number; load: Promise<BusLoad | undefined> } | undefined;
+
+/**
+ * `busLoad`, read at most once per BUS_LOAD_MAX_AGE_MS in this isolate for the same shards (the same
+ * binding objects: the runtime keeps one env per isolate; other bindings, as tests pass, get their own
+ * reading). Submits that arrive while a reading is under way wait for that one rather than start theirs.
+ */
+export function recentBusLoad(
+  shards: readonly MeasuredQueue[],
+  now = Date.now(),
+): Promise<BusLoad | undefined> {
+  const last = lastReading;
+  const same =
+    last !== undefined &&
+    last.shards.length === shards.length &&
+    last.shards.every((shard, i) => shard === shards[i]);
+  if (same && now >= last.at && now - last.at < BUS_LOAD_MAX_AGE_MS) return last.load;
+  const load = busLoad(shards);
+  lastReading = { shards: [...shards], at: now, load };
+  return load;
 }

@@ -2,13 +2,16 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { mintToken } from "../../shared/auth/token";
+import { BUS, shardCount } from "../../shared/bus/shards";
+import { BUS_LOAD_MAX_AGE_MS, recentBusLoad } from "../../shared/http/back-pressure";
 import worker from "../../workers/orders";
 
 /**
- * Back-pressure with real queue metrics: the orders API reads the bus's backlog from the platform
- * (`metrics()`) before it accepts an order. Here the bus is played by a real local queue whose consumer
- * waits a minute for its batch to fill (BACKLOGGED_BUS, vitest.config.ts), so what is sent to it stays in
- * its backlog meanwhile; the limit is a setting.
+ * Back-pressure with real queue metrics: the orders API reads the bus's backlog, summed over its shards,
+ * from the platform (`metrics()`) before it accepts an order, at most once a second per isolate. Here a
+ * shard of the bus is played by a real local queue whose consumer waits a minute for its batch to fill
+ * (BACKLOGGED_BUS, vitest.config.ts), so what is sent to it stays in its backlog meanwhile; the limit is
+ * a setting.
  */
 const backlogged = (env as unknown as { BACKLOGGED_BUS: Queue }).BACKLOGGED_BUS;
 
@@ -47,5 +50,33 @@ describe("back-pressure", () => {
     expect((await submitOrder({ ...behind, BUS_MAX_BACKLOG: "1000" })).status).toBe(202);
     // And on the real bus, which the tap keeps drained.
     expect((await submitOrder({})).status).toBe(202);
+  });
+
+  it("counts the backlog of every shard of the bus, not only the first", async () => {
+    // The backlogged queue as the last shard, the real (drained) ones before it.
+    const last = `PIZZA_EVENTS_${shardCount(env, BUS) - 1}`;
+    expect(last).not.toBe("PIZZA_EVENTS_0");
+    const before = (await backlogged.metrics()).backlogCount;
+    await backlogged.sendBatch(Array.from({ length: 3 }, (_, i) => ({ body: { waitingToo: i } })));
+    const refused = await submitOrder({ [last]: backlogged, BUS_MAX_BACKLOG: String(before + 2) });
+    expect(refused.status).toBe(503);
+  });
+
+  it("reads the backlog at most once a second in an isolate, for the same shards", async () => {
+    const shards = [backlogged];
+    const now = Date.now();
+    const first = await recentBusLoad(shards, now);
+    await backlogged.sendBatch([
+      { body: { waitingAfterTheReading: 1 } },
+      { body: { waitingAfterTheReading: 2 } },
+    ]);
+    // Within the second: the same reading, though two more wait now.
+    expect(await recentBusLoad(shards, now + BUS_LOAD_MAX_AGE_MS - 1)).toEqual(first);
+    // Other shards are read afresh (here the same queue twice, so summed twice).
+    expect(await recentBusLoad([backlogged, backlogged], now + 1)).toEqual({
+      backlog: 2 * (first!.backlog + 2),
+    });
+    // A second later: read again, and the two are counted.
+    expect(await recentBusLoad(shards, now + BUS_LOAD_MAX_AGE_MS)).toEqual({ backlog: first!.backlog + 2 });
   });
 });

@@ -1,5 +1,6 @@
 import { requireRole } from "../../../shared/http/auth";
-import { busLoad, overload } from "../../../shared/http/back-pressure";
+import { BUS, shardQueues } from "../../../shared/bus/shards";
+import { overload, recentBusLoad, type MeasuredQueue } from "../../../shared/http/back-pressure";
 import { logEvent } from "../../../shared/log";
 import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
@@ -9,9 +10,13 @@ import { OrderId } from "../../../shared/events/catalog/ids";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
 
-/** Whether the bus is too far behind for new orders: BUS_MAX_BACKLOG messages waiting (wrangler.toml). */
+/**
+ * Whether the bus is too far behind for new orders: more than BUS_MAX_BACKLOG messages (wrangler.toml)
+ * waiting over all its shards, as this worker binds them, from a reading at most a second old
+ * (shared/http/back-pressure.ts).
+ */
 async function busyBus(env: Env) {
-  const load = await busLoad(env.PIZZA_EVENTS);
+  const load = await recentBusLoad(shardQueues<MeasuredQueue>(env, BUS).map((s) => s.queue));
   if (!load) {
     logEvent({ at: "orders-api", outcome: "bus-metrics-unavailable" });
     return undefined;
