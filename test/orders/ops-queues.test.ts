@@ -1,13 +1,14 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mintToken, type Role } from "../../shared/auth/token";
+import { BUS, shardCount, shardsOf } from "../../shared/bus/shards";
 import { backlogOf } from "../../workers/router/queue-metrics";
 import { subscriptions } from "../../workers/router/routing-table";
 
 /**
- * GET /ops/queues: every queue's backlog from the platform's queue metrics, the bus's read by orders and
- * the subscribers' by the router (its QueueMetrics entrypoint, a real service binding to the router's
- * bundle here).
+ * GET /ops/queues: every queue's backlog from the platform's queue metrics, every shard of the bus read by
+ * orders and the subscribers' queues by the router (its QueueMetrics entrypoint, a real service binding
+ * to the router's bundle here).
  */
 async function get(role?: Role) {
   const headers: Record<string, string> = role
@@ -17,12 +18,14 @@ async function get(role?: Role) {
 }
 
 describe("GET /ops/queues", () => {
-  it("lists the bus and every subscriber's queue with its backlog, as the runtime measures it", async () => {
+  it("lists every shard of the bus and every subscriber's queue with its backlog, as the runtime measures it", async () => {
     const res = await get("operator");
     expect(res.status).toBe(200);
     const { queues } = await res.json<{ queues: Record<string, unknown>[] }>();
+    // Every shard of the bus (as many as orders binds: three here, as in npm run dev), then each subscriber's.
+    expect(shardCount(env, BUS)).toBeGreaterThanOrEqual(3);
     expect(queues.map((q) => [q.queue, q.subscriber])).toEqual([
-      ["pizza-events", "router"],
+      ...shardsOf(BUS, shardCount(env, BUS)).map((shard) => [shard.queue, "router"]),
       ...subscriptions.map((s) => [s.queue, s.subscriber]),
     ]);
     for (const q of queues) {

@@ -1,10 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { BUS, shardQueues } from "../../shared/bus/shards";
 import { subscriptions } from "./routing-table";
 
 /**
- * Each subscriber queue's backlog, as the platform's queue metrics report it, for `GET /ops/queues`. The
- * router answers because it holds a producer binding for every subscriber queue (metrics are read through
- * a producer binding); the orders gateway reaches it over a service binding (entrypoint QueueMetrics).
+ * Each queue's backlog, as the platform's queue metrics report it, for `GET /ops/queues` (metrics are read
+ * through a producer binding). Every shard of the bus is read by orders, which binds them all as their
+ * producer (`busBacklogs`); every subscriber queue by the router, which binds them all to forward to
+ * them (entrypoint QueueMetrics, reached by the orders gateway over a service binding).
  */
 export interface QueueBacklog {
   queue: string;
@@ -44,24 +46,35 @@ export async function backlogOf(
   }
 }
 
+/** Every shard of the bus a worker binds (its producer bindings: `env`), shard 0 first. */
+export function busBacklogs(bindings: object, now = Date.now()): Promise<QueueBacklog[]> {
+  return Promise.all(
+    shardQueues<Queue>(bindings, BUS).map(({ name, queue }) =>
+      backlogOf(queue, { queue: name.queue, subscriber: "router" }, now),
+    ),
+  );
+}
+
 export class QueueMetrics extends WorkerEntrypoint<Env> {
-  /** Every subscriber queue, in the routing table's order. */
+  /** Every subscriber queue, in the routing table's order (each shard of a sharded one, shard 0 first). */
   async subscriberBacklogs(): Promise<QueueBacklog[]> {
-    const bindings = this.env as unknown as Record<string, Queue | undefined>;
-    return Promise.all(
-      subscriptions.map((s) => {
-        const queue = bindings[s.binding];
-        return queue
-          ? backlogOf(queue, { queue: s.queue, subscriber: s.subscriber })
-          : Promise.resolve({
-              queue: s.queue,
-              subscriber: s.subscriber,
-              backlog: null,
-              backlogBytes: null,
-              oldestMessageAgeSeconds: null,
-              error: `the router has no binding ${s.binding}`,
-            });
-      }),
-    );
+    const backlogs = subscriptions.map((s) => {
+      const shards = shardQueues<Queue>(this.env, { queue: s.queue, binding: s.binding });
+      if (shards.length === 0)
+        return [
+          Promise.resolve({
+            queue: s.queue,
+            subscriber: s.subscriber,
+            backlog: null,
+            backlogBytes: null,
+            oldestMessageAgeSeconds: null,
+            error: `the router has no binding ${s.binding}`,
+          }),
+        ];
+      return shards.map(({ name, queue }) =>
+        backlogOf(queue, { queue: name.queue, subscriber: s.subscriber }),
+      );
+    });
+    return Promise.all(backlogs.flat());
   }
 }

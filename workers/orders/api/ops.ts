@@ -19,7 +19,7 @@ import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { LAST_RESORT_QUEUE } from "../../dead-letters/filing";
 import { REDRIVE_BINDINGS } from "../../dead-letters/redrive";
-import { backlogOf, type QueueBacklog } from "../../router/queue-metrics";
+import { busBacklogs, type QueueBacklog } from "../../router/queue-metrics";
 import { planReplay } from "../../router/replays";
 import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from "../../router/routing-table";
 
@@ -225,16 +225,13 @@ export const opsRoutes = newRoutes()
     const audit = entries.flat().sort((a, b) => b.at.localeCompare(a.at));
     return c.json({ audit });
   })
-  // Each queue's backlog and its oldest message's age, from the platform's queue metrics: the bus (read
-  // here, through orders' own producer binding) and every subscriber's queue (read by the router, which
-  // binds them all). A queue the runtime has no metrics for says so instead of a number.
+  // Each queue's backlog and its oldest message's age, from the platform's queue metrics: every shard of
+  // the bus (read here, through orders' own producer bindings) and every subscriber's queue (read by the
+  // router, which binds them all). A queue the runtime has no metrics for says so instead of a number.
   .get("/queues", async (c) => {
     const router = c.env.QUEUE_METRICS as unknown as SubscriberBacklogs;
-    const [bus, subscribers] = await Promise.all([
-      backlogOf(c.env.PIZZA_EVENTS, { queue: "pizza-events", subscriber: "router" }),
-      router.subscriberBacklogs(),
-    ]);
-    return c.json({ queues: [bus, ...subscribers] });
+    const [bus, subscribers] = await Promise.all([busBacklogs(c.env), router.subscriberBacklogs()]);
+    return c.json({ queues: [...bus, ...subscribers] });
   })
   .get("/deprecations", async (c) => {
     const counters = c.env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>;
