@@ -1,10 +1,13 @@
 import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEvent } from "../../shared/events/envelope";
 import type { EventType } from "../../shared/events/registry";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/router";
-import { BUS_DEAD_LETTER_QUEUE, subscriptions } from "../../workers/router/routing-table";
+import { shardFor, shardKeyOf } from "../../shared/bus/shards";
+import { BUS_DEAD_LETTER_QUEUE, LOCAL_DEV_ONLY, subscriptions } from "../../workers/router/routing-table";
+import { staffSimulatorSubscription } from "../../workers/staff-simulator/subscriptions";
 import { exampleData } from "../support/example-events";
 import { waitFor } from "../support/wait-for";
 import { queueConsumer } from "../support/queue-batch";
@@ -25,9 +28,14 @@ const event = <T extends Parameters<typeof exampleData>[0]>(type: T) =>
 
 const { deliverBatch: route } = queueConsumer(worker, "pizza-events");
 
-/** Where an event must go: the queue of every subscriber of its type, as the subscriptions declare. */
+/**
+ * Where an event must go: the queue of every subscriber of its type, as the subscriptions declare, but
+ * those of local development only: the tests run the router as a deploy builds it (shared/local-life.ts).
+ */
 const subscriberQueuesOf = (type: string) =>
-  subscriptions.filter((s) => Object.hasOwn(s.events, type as EventType)).map((s) => s.queue);
+  subscriptions
+    .filter((s) => Object.hasOwn(s.events, type as EventType) && !LOCAL_DEV_ONLY.has(s))
+    .map((s) => s.queue);
 
 /** Every queue the router can send to, each with its producer binding in the router's env. */
 const queues = [
@@ -129,5 +137,59 @@ describe("the router", () => {
       expect(arrivals[queue], queue).toEqual(
         subscriberQueuesOf(confirmed.type).includes(queue) ? [confirmed] : [],
       );
+  });
+
+  it("forwards nothing to the simulated staff's queue in a deploy build, where no simulated staff can run", async () => {
+    const confirmed = event("com.plantbasedpizza.order.confirmed.v2");
+    // The simulated staff subscribe to it; a development build (npm run dev) forwards it to them.
+    expect(Object.hasOwn(staffSimulatorSubscription.events, confirmed.type)).toBe(true);
+    expect((await route([confirmed])).explicitAcks).toHaveLength(1);
+    const arrivals = arrivalsOf(await everythingArrived(), [confirmed]);
+    expect(arrivals["kitchen-inbox"]).toEqual([confirmed]);
+    expect(arrivals[staffSimulatorSubscription.queue]).toEqual([]);
+  });
+
+  it("routes what comes from any shard of the bus the same way", async () => {
+    const { deliverBatch: routeShard2 } = queueConsumer(worker, "pizza-events-2");
+    const confirmed = event("com.plantbasedpizza.order.confirmed.v2");
+    const broken = { ...event("com.plantbasedpizza.order.confirmed.v2"), data: { orderId: "not-an-id" } };
+    expect((await routeShard2([confirmed, broken])).explicitAcks).toHaveLength(2);
+    const arrivals = arrivalsOf(await everythingArrived(), [confirmed, broken]);
+    for (const { queue } of queues.filter((q) => q.queue !== BUS_DEAD_LETTER_QUEUE))
+      expect(arrivals[queue], queue).toEqual(
+        subscriberQueuesOf(confirmed.type).includes(queue) ? [confirmed] : [],
+      );
+    // A letter names the bus (shard 0's name), where a redrive puts it back.
+    expect(arrivals[BUS_DEAD_LETTER_QUEUE]).toEqual([
+      expect.objectContaining({ kind: "dead-letter", queue: "pizza-events", body: broken }),
+    ]);
+  });
+
+  it("shards a subscriber's queue as the bus is, when it binds the shards: by the event's subject", async () => {
+    // The kitchen's queue in two shards: its own and, standing in for kitchen-inbox-1, the delivery's
+    // (a real queue, tapped, which reads no confirmation itself).
+    expect(subscriberQueuesOf("com.plantbasedpizza.order.confirmed.v2")).not.toContain("delivery-inbox");
+    const shardedEnv = { ...env, KITCHEN_INBOX_1: env.DELIVERY_INBOX };
+    const kitchen = { queue: "kitchen-inbox", binding: "KITCHEN_INBOX" };
+    const confirmations = Array.from({ length: 20 }, () => event("com.plantbasedpizza.order.confirmed.v2"));
+    const batch = createMessageBatch<unknown>(
+      "pizza-events",
+      confirmations.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, shardedEnv, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(confirmations.length);
+
+    const arrivals = arrivalsOf(await everythingArrived(), confirmations);
+    const standsFor = (queue: string) => (queue === "kitchen-inbox-1" ? "delivery-inbox" : queue);
+    for (const e of confirmations) {
+      const shard = standsFor(shardFor(kitchen, shardKeyOf(e), 2).queue);
+      const other = shard === "kitchen-inbox" ? "delivery-inbox" : "kitchen-inbox";
+      expect(arrivals[shard], e.subject).toContainEqual(e);
+      expect(arrivals[other], e.subject).not.toContainEqual(e);
+    }
+    // Both shards got some (by chance all on one: 2 * 2^-20).
+    expect(arrivals["kitchen-inbox"]!.length).toBeGreaterThan(0);
+    expect(arrivals["delivery-inbox"]!.length).toBeGreaterThan(0);
   });
 });

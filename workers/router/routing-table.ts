@@ -1,5 +1,7 @@
+import { BUS } from "../../shared/bus/shards";
 import type { Intake, RetrySchedule, SubscriptionBase } from "../../shared/bus/subscription";
 import type { EventType } from "../../shared/events/registry";
+import { BUILT_FOR_LOCAL_DEV } from "../../shared/local-life";
 import { analyticsSubscription } from "../analytics/subscriptions";
 import { collectionSubscription } from "../collection/subscriptions";
 import { deliverySubscription } from "../delivery/subscriptions";
@@ -25,9 +27,19 @@ export const subscriptions: readonly SubscriptionBase[] = [
   staffSimulatorSubscription,
 ];
 
-/** Where the router puts events it cannot read (bad envelope, unregistered type, bad payload). */
-export const BUS_QUEUE = "pizza-events";
+/**
+ * The bus (shard 0's name: a letter from any shard names the bus by it, and a redrive puts it back there)
+ * and where the router puts events it cannot read (bad envelope, unregistered type, bad payload).
+ */
+export const BUS_QUEUE = BUS.queue;
 export const BUS_DEAD_LETTER_QUEUE = "pizza-events-dlq";
+
+/**
+ * Subscribers that exist only in a local development build: the simulated staff can never run in a
+ * deploy (shared/local-life.ts), so a deploy's router does not forward to their queue, and pays no queue
+ * operation per event for them.
+ */
+export const LOCAL_DEV_ONLY: ReadonlySet<SubscriptionBase> = new Set([staffSimulatorSubscription]);
 
 /**
  * How long the router keeps forwarding an event a subscriber queue refuses (or filing one it cannot
@@ -48,7 +60,16 @@ export const deadLetterQueues: readonly string[] = [
   ...subscriptions.map((s) => s.deadLetterQueue),
 ];
 
-/** type -> the subscriptions that receive it. */
-export function routesFor(type: EventType): SubscriptionBase[] {
-  return subscriptions.filter((s) => Object.hasOwn(s.events, type));
+/** The subscriptions the router forwards to: all in a local development build, else all but LOCAL_DEV_ONLY. */
+export function routedSubscriptions(localDev: boolean = BUILT_FOR_LOCAL_DEV): SubscriptionBase[] {
+  return subscriptions.filter((s) => localDev || !LOCAL_DEV_ONLY.has(s));
+}
+
+const routed = routedSubscriptions();
+
+/** type -> the subscriptions that receive it (`localDev`: as in a local development build or not). */
+export function routesFor(type: EventType, localDev: boolean = BUILT_FOR_LOCAL_DEV): SubscriptionBase[] {
+  return (localDev === BUILT_FOR_LOCAL_DEV ? routed : routedSubscriptions(localDev)).filter((s) =>
+    Object.hasOwn(s.events, type),
+  );
 }
