@@ -1,3 +1,5 @@
+import { shardIndex } from "../../shared/bus/shards";
+
 /**
  * Where revenue is kept: which RevenueLedger object an order's revenue goes to, and which objects a
  * range of days is read from (issue 10: no global hot spot).
@@ -10,7 +12,7 @@
  * (a retry, a redrive, a replay), so every day lives in exactly one layout and nothing counts twice:
  *
  *   day < first era's day   ->  `YYYY-MM`              (the month's ledger, as before)
- *   day >= an era's day     ->  `YYYY-MM-DD/<bucket>`  (bucket = fnv1a(orderId) mod that era's B)
+ *   day >= an era's day     ->  `YYYY-MM-DD/<bucket>`  (bucket = shardIndex(orderId, that era's B))
  *
  * The setting, REVENUE_SHARDS, is a list of eras `YYYY-MM-DD:B`, each from its day on. B is part of an
  * order's address, so it never changes for a day that has begun: to change B, or to set the cutover when
@@ -67,17 +69,13 @@ export function revenueShards(setting: string | undefined): ShardEra[] {
 }
 
 /**
- * The order's bucket among `buckets`: FNV-1a (32 bits) of the order id's UTF-8 bytes, modulo buckets.
- * Fixed for good: a different hash would send a redelivered order to another ledger, which would count it
- * again (test/analytics/revenue-shards.test.ts pins it).
+ * The order's bucket among `buckets`: the same stable key hash the bus picks shards with
+ * (shared/bus/shards.ts `shardIndex`: FNV-1a 64, mixed, then jump consistent hashing), one mechanism for
+ * every "which of N" in the system. Fixed for good: a different hash would send a redelivered order to
+ * another ledger, which would count it again (test/analytics/revenue-shards.test.ts pins answers).
  */
 export function bucketOf(orderId: string, buckets: number): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(orderId)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % buckets;
+  return shardIndex(orderId, buckets);
 }
 
 /** The era a day belongs to, or undefined before the first (the monthly ledgers' days). */
