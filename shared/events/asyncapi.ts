@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inboxOf, recipientOf } from "../bus/destination";
 import type { SubscriptionBase } from "../bus/subscription";
 import { deprecationSentence } from "./catalog-page";
 import { sourceOf } from "./envelope";
@@ -159,26 +160,41 @@ function deprecatedAmong(types: readonly EventType[], verb: string) {
 export function buildAsyncApi(subscriptions: readonly SubscriptionBase[]) {
   const ref = (channel: string, type: string) => ({ $ref: `#/channels/${channel}/messages/${key(type)}` });
   const producers = [...new Set(eventTypes.map((t) => registry[t].producer))];
+  // Commands go point to point to their recipient's queue; only events cross the bus.
+  const isEvent = (t: EventType) => recipientOf(t) === undefined;
+  const queueOf = (recipient: string) => inboxOf(recipient).queue;
   const channels: Record<string, unknown> = {
     [BUS]: {
       address: BUS,
       description:
-        "The event bus: every producer sends every event here; the router forwards each to its subscribers' queues.",
+        "The event bus: every producer sends every event here (to one of its shards, pizza-events, pizza-events-1, …, picked by the event's subject); the router forwards each to its subscribers' queues. Commands do not cross it: they go straight to their recipient's queue.",
       messages: Object.fromEntries(
-        eventTypes.map((t) => [key(t), { $ref: `#/components/messages/${key(t)}` }]),
+        eventTypes.filter(isEvent).map((t) => [key(t), { $ref: `#/components/messages/${key(t)}` }]),
       ),
     },
   };
   const operations: Record<string, unknown> = {};
   for (const producer of producers) {
     const types = eventTypes.filter((t) => registry[t].producer === producer);
-    operations[`${producer}-publishes`] = {
-      action: "send",
-      channel: { $ref: `#/channels/${BUS}` },
-      summary: `What the ${producer} context publishes.`,
-      ...deprecatedAmong(types, "Still publishes"),
-      messages: types.map((t) => ref(BUS, t)),
-    };
+    const events = types.filter(isEvent);
+    if (events.length > 0)
+      operations[`${producer}-publishes`] = {
+        action: "send",
+        channel: { $ref: `#/channels/${BUS}` },
+        summary: `What the ${producer} context publishes.`,
+        ...deprecatedAmong(events, "Still publishes"),
+        messages: events.map((t) => ref(BUS, t)),
+      };
+    for (const recipient of new Set(types.flatMap((t) => recipientOf(t) ?? []))) {
+      const commands = types.filter((t) => recipientOf(t) === recipient);
+      operations[`${producer}-commands-${recipient}`] = {
+        action: "send",
+        channel: { $ref: `#/channels/${queueOf(recipient)}` },
+        summary: `What the ${producer} context asks ${recipient} to do, point to point.`,
+        ...deprecatedAmong(commands, "Still sends"),
+        messages: commands.map((t) => ref(queueOf(recipient), t)),
+      };
+    }
   }
   for (const s of subscriptions) {
     const types = Object.keys(s.events) as EventType[];

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Parser } from "@asyncapi/parser";
+import { inboxOf, recipientOf } from "../../shared/bus/destination";
 import { describe, expect, it } from "vitest";
 import { buildAsyncApi } from "../../shared/events/asyncapi";
 import { deprecationOf, eventTypes } from "../../shared/events/registry";
@@ -40,10 +41,39 @@ describe("docs/asyncapi.json", () => {
       .messages()
       .all()
       .map((m) => m.name());
-    expect(onTheBus.sort()).toEqual([...eventTypes].sort());
+    // Every event crosses the bus; commands do not (they go to their recipient's queue).
+    expect(onTheBus.sort()).toEqual(eventTypes.filter((t) => recipientOf(t) === undefined).sort());
     for (const family of ["com.plantbasedpizza.order.confirmed", "com.plantbasedpizza.order.completed"]) {
       expect(onTheBus).toContain(`${family}.v1`);
       expect(onTheBus).toContain(`${family}.v2`);
+    }
+  });
+
+  it("shows each command sent point to point to its recipient's queue, not on the bus", async () => {
+    const { document } = await parse();
+    const commands = eventTypes.filter((t) => recipientOf(t) !== undefined);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const type of commands) {
+      const queue = inboxOf(recipientOf(type)!).queue;
+      const sent = document!
+        .operations()
+        .all()
+        .filter(
+          (o) =>
+            o.action() === "send" &&
+            o
+              .messages()
+              .all()
+              .some((m) => m.name() === type),
+        );
+      expect(
+        sent.map((o) =>
+          o
+            .channels()
+            .all()
+            .map((c) => c.address()),
+        ),
+      ).toEqual([[queue]]);
     }
   });
 
