@@ -987,7 +987,14 @@ interface Report {
   options: typeof options & { phases: string[] };
   latency: LatencyRow[];
   highest?: Highest;
-  throughput?: { system: Throughput; minimal: Throughput; bare: Throughput; ratios: Record<string, number> };
+  throughput?: {
+    system: Throughput;
+    /** POST /orders with the orders worker alone: nobody consumes what it publishes. */
+    apiAlone: Throughput;
+    minimal: Throughput;
+    bare: Throughput;
+    ratios: Record<string, number>;
+  };
   operations?: Operations;
   prices: typeof PRICES;
 }
@@ -1008,7 +1015,11 @@ function machine(): Report["machine"] {
 function commit(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
-    const dirty = execFileSync("git", ["status", "--porcelain"], { cwd: root }).toString().trim() !== "";
+    // Tracked files only: a bench clone with node_modules linked in is still the commit.
+    const dirty =
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root })
+        .toString()
+        .trim() !== "";
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return "?";
@@ -1063,16 +1074,31 @@ async function main(): Promise<Report> {
         const m = await hammer("minimal DO + outbox + queue worker", minimal.baseUrl, none);
         // The system's callers: enough customers that none meets the limit of 30 commands per 10 s.
         const tokens = await Promise.all(range(4000).map(() => customerToken(pizza)));
-        const s = await hammer("the system", system.baseUrl, (i) => ({
-          Authorization: `Bearer ${tokens[i % tokens.length]}`,
-        }));
+        const bearer = (i: number) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` });
+        const s = await hammer("the system", system.baseUrl, bearer);
+        await stopAll();
+        // The same POST /orders with the orders worker alone (its API and Order objects, no router, no
+        // payments, no other consumer): what the API path costs, as the minimal worker's figure is, without
+        // the rest of every accepted order's lifecycle sharing the same local core. On Cloudflare the
+        // consumers run elsewhere; locally they compete with the API for one workerd thread.
+        log("starting the orders worker alone (nobody consuming what it publishes)");
+        const api = await startWrangler(
+          "api",
+          [join(root, "wrangler.toml")],
+          ["--var", "SIMULATED_STAFF:off"],
+          "/menu",
+        );
+        sessions.push(api);
+        const a = await hammer("the API path alone (orders worker only)", api.baseUrl, bearer);
         const ratio = (a: number, z: number) => (z > 0 ? Number((a / z).toFixed(3)) : 0);
         report.throughput = {
           system: s,
+          apiAlone: a,
           minimal: m,
           bare: b,
           ratios: {
             "system / minimal": ratio(s.acceptedPerSecond, m.acceptedPerSecond),
+            "API path alone / minimal": ratio(a.acceptedPerSecond, m.acceptedPerSecond),
             "system / bare": ratio(s.acceptedPerSecond, b.acceptedPerSecond),
             "minimal / bare": ratio(m.acceptedPerSecond, b.acceptedPerSecond),
           },
@@ -1142,7 +1168,7 @@ function table(r: Report): string {
     section(
       `POST /orders throughput (${options.connections} connections, ${options.throughputSeconds} s, accepted/s; p50 / p99 ms)`,
     );
-    for (const x of [t.system, t.minimal, t.bare])
+    for (const x of [t.system, t.apiAlone, t.minimal, t.bare])
       rows.push([
         x.target,
         `${x.acceptedPerSecond}/s; ${ms(x.latency.p50)} / ${ms(x.latency.p99)}; answers ${JSON.stringify(x.answers)}`,
