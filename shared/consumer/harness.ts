@@ -37,8 +37,8 @@ import { logEvent } from "../log";
  * here, outside that transaction, could lose an event that failed half way.
  *
  * Counting deprecated reads: every event of a deprecated version the subscriber handled (processed or
- * duplicate) is counted, and after the batch the counts go to the subscriber's DeprecatedReads object in
- * one call, so operators see who still reads a version before its sunset (GET /ops/deprecations).
+ * duplicate) is counted, and after the batch the counts go to one of the subscriber's DeprecatedReads
+ * objects in one call (DEPRECATED_READS_SHARDS), so operators see who still reads a version before its sunset (GET /ops/deprecations).
  * Counting is best effort: the messages are acked or retried already, and a failed count is logged,
  * never a reason to fail or retry the batch.
  *
@@ -61,6 +61,19 @@ export interface DeprecatedReadsCounter {
     /** Adds `{ [type]: events handled }` of one batch, handled at `at` (RFC 3339). */
     count(subscriber: string, reads: Record<string, number>, at: string): Promise<void>;
   };
+}
+
+/**
+ * How many DeprecatedReads objects share one subscriber's counts. Each batch adds to one of them, picked
+ * at random, and a read sums them all (with the object named by the subscriber alone, which counted
+ * before the split): a subscriber whose queue takes hundreds of batches a second while it still reads
+ * a deprecated version would otherwise send every one of them to one object (docs/SCALE.md).
+ */
+export const DEPRECATED_READS_SHARDS = 8;
+
+/** The objects a subscriber's counts live in: the one before the split, then its shards. */
+export function deprecatedReadsNames(subscriber: string): string[] {
+  return [subscriber, ...Array.from({ length: DEPRECATED_READS_SHARDS }, (_, k) => `${subscriber}/${k}`)];
 }
 
 /**
@@ -211,9 +224,10 @@ export function consumeEvents<T extends EventType, Env extends FaultSettings & C
     for (const type of handled) if (type !== undefined) reads[type] = (reads[type] ?? 0) + 1;
     if (Object.keys(reads).length === 0) return;
     try {
+      const shard = 1 + Math.floor(Math.random() * DEPRECATED_READS_SHARDS);
       await options
         .deprecatedReads(env)
-        .getByName(subscription.subscriber)
+        .getByName(deprecatedReadsNames(subscription.subscriber)[shard]!)
         .count(subscription.subscriber, reads, new Date().toISOString());
     } catch (error) {
       logEvent({

@@ -1,8 +1,12 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
+import { readsOf, type DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { defineSubscription } from "../../shared/bus/subscription";
-import { consumeEvents, type DeprecatedReadsCounter } from "../../shared/consumer/harness";
+import {
+  consumeEvents,
+  deprecatedReadsNames,
+  type DeprecatedReadsCounter,
+} from "../../shared/consumer/harness";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/loyalty";
@@ -17,10 +21,10 @@ const COMPLETED_V1 = "com.plantbasedpizza.order.completed.v1";
 const COMPLETED_V2 = "com.plantbasedpizza.order.completed.v2";
 
 const counters = env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>;
-const readsOf = async (subscriber: string, type: string) =>
-  (await counters.getByName(subscriber).reads()).find((r) => r.type === type);
+const readOf = async (subscriber: string, type: string) =>
+  (await readsOf(counters, subscriber)).find((r) => r.type === type);
 const handledSoFar = async (subscriber: string, type: string) =>
-  (await readsOf(subscriber, type))?.events ?? 0;
+  (await readOf(subscriber, type))?.events ?? 0;
 
 const trace = (subject: string) => ({ traceparent: startTrace(), causationid: "test", subject });
 
@@ -67,7 +71,7 @@ describe("loyalty's reads of a deprecated version", () => {
     expect(result.explicitAcks).toHaveLength(4);
     expect(result.retryMessages).toEqual([]);
 
-    const read = await readsOf("loyalty", COMPLETED_V1);
+    const read = await readOf("loyalty", COMPLETED_V1);
     expect(read?.events).toBe(before + 4);
     expect(read!.lastAt >= startedAt).toBe(true);
     expect(read!.firstAt <= read!.lastAt).toBe(true);
@@ -119,7 +123,7 @@ describe("the consumer harness's counting", () => {
     const { deliverBatch } = consumer(subscriber, () => counters);
     const result = await deliverBatch([completedV1(), completedV2(), completedV1(), completedV2()]);
     expect(result.explicitAcks).toHaveLength(4);
-    expect(await counters.getByName(subscriber).reads()).toEqual([
+    expect(await readsOf(counters, subscriber)).toEqual([
       { type: COMPLETED_V1, events: 2, firstAt: expect.any(String), lastAt: expect.any(String) },
     ]);
   });
@@ -134,7 +138,30 @@ describe("the consumer harness's counting", () => {
     const { deliverBatch } = consumer("recorded", () => recorder);
     await deliverBatch([completedV1(), completedV1(), completedV2(), completedV1()]);
     await deliverBatch([completedV2(), completedV2()]);
-    expect(calls).toEqual([{ name: "recorded", subscriber: "recorded", reads: { [COMPLETED_V1]: 3 } }]);
+    expect(calls).toEqual([
+      {
+        name: expect.stringMatching(/^recorded\/[0-7]$/),
+        subscriber: "recorded",
+        reads: { [COMPLETED_V1]: 3 },
+      },
+    ]);
+  });
+
+  it("spreads a busy subscriber's batches over its counters, and the sum on read is every batch's", async () => {
+    const subscriber = `busy-${crypto.randomUUID()}`;
+    const { deliverBatch } = consumer(subscriber, () => counters);
+    for (let batch = 0; batch < 40; batch++) await deliverBatch([completedV1(), completedV2()]);
+    const shares = await Promise.all(
+      deprecatedReadsNames(subscriber).map(
+        async (n) => (await counters.getByName(n).reads())[0]?.events ?? 0,
+      ),
+    );
+    // The object named by the subscriber alone counted before the split: nothing new goes there.
+    expect(shares[0]).toBe(0);
+    // 40 batches over 8 counters at random: all of them in one would be a 1 in 8^39 chance.
+    expect(shares.filter((n) => n > 0).length).toBeGreaterThan(1);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(40);
+    expect((await readsOf(counters, subscriber))[0]?.events).toBe(40);
   });
 
   it("never fails the batch when counting fails, and logs one line without payloads", async () => {

@@ -7,7 +7,7 @@ import {
   type ActionResult,
   type DeadLetterOffice,
 } from "../../../durable-objects/dead-letters/dead-letter-office";
-import type { DeprecatedReads } from "../../../durable-objects/dead-letters/deprecated-reads";
+import { readsOf, type DeprecatedReads } from "../../../durable-objects/dead-letters/deprecated-reads";
 import {
   REPLAY_TICK_MS,
   SEND_PER_TICK,
@@ -235,11 +235,11 @@ export const opsRoutes = newRoutes()
   })
   .get("/deprecations", async (c) => {
     const counters = c.env.DEPRECATED_READS as DurableObjectNamespace<DeprecatedReads>;
-    // Every subscriber's own object, read in parallel.
+    // Every subscriber's counts, summed over the objects that share them, read in parallel.
     const readsBySubscriber = await Promise.all(
       subscriptions.map(async (s) => ({
         subscription: s,
-        reads: await counters.getByName(s.subscriber).reads(),
+        reads: await readsOf(counters, s.subscriber),
       })),
     );
     const deprecations: DeprecatedVersion[] = eventTypes.flatMap((type) => {
