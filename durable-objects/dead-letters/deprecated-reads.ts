@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { deprecatedReadsNames } from "../../shared/consumer/harness";
+import { deprecatedReadsNames } from "../../shared/consumer/deprecated-reads-shards";
 import { hasTable } from "../../shared/durable/tables";
 
 /**

@@ -2,11 +2,8 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readsOf, type DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { defineSubscription } from "../../shared/bus/subscription";
-import {
-  consumeEvents,
-  deprecatedReadsNames,
-  type DeprecatedReadsCounter,
-} from "../../shared/consumer/harness";
+import { deprecatedReadsNames } from "../../shared/consumer/deprecated-reads-shards";
+import { consumeEvents, type DeprecatedReadsCounter } from "../../shared/consumer/harness";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/loyalty";

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { deprecatedReadsNames } from "../../shared/consumer/harness";
+import { deprecatedReadsNames } from "../../shared/consumer/deprecated-reads-shards";
 import { describe, expect, it } from "vitest";
 import type { DeprecatedReads } from "../../durable-objects/dead-letters/deprecated-reads";
 import { mintToken, type Role } from "../../shared/auth/token";
