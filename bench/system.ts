@@ -35,11 +35,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startDevSystem, type DevSystem } from "../test/support/dev-system";
+import { freePort, startDevSystem, stopProcessGroup, type DevSystem } from "../test/support/dev-system";
 import { pizzaClient } from "../test/support/pizza-client";
 import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
@@ -559,20 +558,6 @@ async function hammer(
 
 // ---- Other wrangler dev sessions: the baselines and the counting run -------------------------------
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? done(address.port) : fail(new Error("no port")),
-      );
-    });
-  });
-}
-
 interface Session {
   baseUrl: string;
   stop: () => Promise<void>;
@@ -635,15 +620,7 @@ async function startWrangler(
   dev.stderr!.on("data", read);
   const exited = new Promise<void>((done) => dev.on("exit", () => done()));
   const stop = async () => {
-    if (dev.pid && dev.exitCode === null) {
-      process.kill(-dev.pid, "SIGTERM");
-      const timer = setTimeout(
-        () => dev.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"),
-        5000,
-      );
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopProcessGroup(dev, exited);
     rmSync(state, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -23,7 +23,8 @@ declare module "vitest" {
 /** Extra `wrangler dev` flags for the system whose staff the tests play. */
 export const STAFFED_FLAGS = ["--var", "SIMULATED_STAFF:off", "--var", "PAYMENT_TIMEOUT_SECONDS:15"];
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -35,6 +36,18 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * Stops a process started `detached` (its own process group) and everything it started (wrangler,
+ * workerd, esbuild): SIGTERM to the group, SIGKILL after 5 s if it is still there.
+ */
+export async function stopProcessGroup(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (!child.pid || child.exitCode !== null) return;
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, "SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 export interface DevSystem {
@@ -104,15 +117,7 @@ export async function startDevSystem(
   const exited = new Promise<void>((resolve) => dev.on("exit", () => resolve()));
 
   const stop = async () => {
-    if (dev.pid && dev.exitCode === null) {
-      process.kill(-dev.pid, "SIGTERM");
-      const timer = setTimeout(
-        () => dev.pid && dev.exitCode === null && process.kill(-dev.pid, "SIGKILL"),
-        5_000,
-      );
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopProcessGroup(dev, exited);
     rmSync(stateDir, { recursive: true, force: true });
   };
 
