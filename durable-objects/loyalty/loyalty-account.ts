@@ -1,7 +1,16 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import { minorUnitDigits, type Money } from "../../shared/events/catalog/money";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
+import {
+  acceptLiveSocket,
+  answerPingsWhileHibernating,
+  broadcast,
+  closeLiveSocket,
+  LIVE_FOR_HEADER,
+  watched,
+} from "../../shared/durable/live-sockets";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
+import { isWebSocketUpgrade } from "../../shared/http/live";
 import { hasTable } from "../../shared/durable/tables";
 
 /**
@@ -21,6 +30,11 @@ export interface LoyaltyBalance {
   awards: LoyaltyAward[];
 }
 
+/** A customer's account as GET /loyalty/me answers it, and as its live view pushes it. */
+export interface LoyaltyAccountView extends LoyaltyBalance {
+  customerId: string;
+}
+
 export function pointsFor(total: Money): number {
   return Math.floor(total.amount / 10 ** minorUnitDigits(total.currency));
 }
@@ -28,6 +42,11 @@ export function pointsFor(total: Money): number {
 type AwardRow = { order_id: string; points: number; awarded_at: string };
 
 export class LoyaltyAccount extends PublishingObject<BusEnv> {
+  constructor(ctx: DurableObjectState, env: BusEnv) {
+    super(ctx, env);
+    answerPingsWhileHibernating(ctx);
+  }
+
   /**
    * Created with the first award (in the transaction that records it), never when the object starts:
    * a customer asking for their points before earning any (GET /loyalty/me) stores nothing.
@@ -87,6 +106,7 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
         ),
       ],
     );
+    this.pushAccount(customerId);
     return "processed";
   }
 
@@ -98,5 +118,45 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
       .toArray()
       .map((r) => ({ orderId: r.order_id, points: r.points, awardedAt: r.awarded_at }));
     return { points: this.balance(), awards };
+  }
+
+  /** The account as its customer sees it (GET /loyalty/me). */
+  accountOf(customerId: string): LoyaltyAccountView {
+    return { customerId, ...this.account() };
+  }
+
+  // ---- Live points (GET /loyalty/me/live) -------------------------------------------------------
+
+  /**
+   * The account's live view: the loyalty worker forwards the upgrade with the customer's id
+   * (LIVE_FOR_HEADER; only it reaches this object, one per customer). The socket is accepted with the
+   * Hibernation API and gets the account at once, then again whenever points are awarded. An account
+   * with no points yet stores nothing.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const customerId = request.headers.get(LIVE_FOR_HEADER);
+    if (!customerId) return new Response(null, { status: 404 });
+    if (!isWebSocketUpgrade(request)) return new Response(null, { status: 426 });
+    return acceptLiveSocket(this.ctx, request, [customerId], {
+      type: "loyalty",
+      account: this.accountOf(customerId),
+    });
+  }
+
+  /** After points were recorded (outside the transaction): the new account to every live socket. */
+  private pushAccount(customerId: string): void {
+    if (!watched(this.ctx, customerId)) return;
+    broadcast(this.ctx, { type: "loyalty", account: this.accountOf(customerId) }, customerId);
+  }
+
+  /** Live sockets only listen ("ping" is answered without waking the object). */
+  override webSocketMessage(): void {}
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    closeLiveSocket(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    closeLiveSocket(ws, 1011, "error");
   }
 }

@@ -1,11 +1,20 @@
 import type { HandlerOutcome } from "../../shared/consumer/harness";
 import type { Decision, Rejection } from "../../shared/durable/decider";
+import {
+  acceptLiveSocket,
+  answerPingsWhileHibernating,
+  broadcast,
+  closeLiveSocket,
+  LIVE_FOR_HEADER,
+  watched,
+} from "../../shared/durable/live-sockets";
 import { PublishingObject } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
 import type { Fulfilment, TaxedOrderLine } from "../../shared/events/catalog/orders";
 import { envelop, type AnyPizzaEvent, type NewEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { registry } from "../../shared/events/registry";
+import { isWebSocketUpgrade } from "../../shared/http/live";
 import type { CommandOutcome } from "../../shared/http/staff-command";
 import {
   decide,
@@ -18,6 +27,7 @@ import {
   type PlacedOrder,
 } from "./order-decider";
 import type { OrderStatus } from "./order-lifecycle";
+import { orderStory, type StoryEntry } from "./order-story";
 
 /**
  * One order: the orders context's write model and its read model (status, history and the events
@@ -62,6 +72,8 @@ export interface OrderView {
   payment: { status: PaymentStatus };
   cancellation?: { reason: string };
   history: { status: OrderStatus; at: string; eventType: string; eventId: string }[];
+  /** Every fact the order applied, oldest first, in the business's words (order-story.ts). */
+  story: StoryEntry[];
 }
 
 type OrderRow = {
@@ -112,6 +124,7 @@ const now = () => new Date().toISOString();
 export class Order extends PublishingObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    answerPingsWhileHibernating(ctx);
     // Since RFC 0001 an order keeps its prices with their tax: the total and the fee as JSON. An order
     // stored before gains the column; an object whose order was never placed stays empty.
     if (!hasTable(this.sql, "orders")) return;
@@ -261,6 +274,7 @@ export class Order extends PublishingObject<Env> {
         return events;
       },
     );
+    this.pushView(state.order.customerId);
     return decision;
   }
 
@@ -374,15 +388,53 @@ export class Order extends PublishingObject<Env> {
       payment: { status: state.payment },
       ...(state.cancellation ? { cancellation: state.cancellation } : {}),
       history,
+      story: orderStory(this.appliedEventsOldestFirst()),
     };
   }
 
   /** The CloudEvents this read model has applied, oldest first; undefined as for `view`. */
   appliedEvents(customerId: string): PizzaEvent[] | undefined {
     if (this.row()?.customer_id !== customerId) return undefined;
+    return this.appliedEventsOldestFirst();
+  }
+
+  private appliedEventsOldestFirst(): PizzaEvent[] {
     return this.sql
       .exec<{ event: string }>("SELECT event FROM applied_events ORDER BY seq")
       .toArray()
       .map((r) => JSON.parse(r.event) as PizzaEvent);
+  }
+
+  // ---- Live status (GET /orders/{orderId}/live) -------------------------------------------------
+
+  /**
+   * The order's live view: the orders worker verified the token and forwards the upgrade with the
+   * customer's id (LIVE_FOR_HEADER; only the worker reaches this object). Its own customer's socket is
+   * accepted with the Hibernation API and gets the view at once; anyone else, or an order nobody
+   * placed, gets 404, and nothing is stored.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const customerId = request.headers.get(LIVE_FOR_HEADER);
+    const order = customerId ? this.view(customerId) : undefined;
+    if (!customerId || !order) return new Response(null, { status: 404 });
+    if (!isWebSocketUpgrade(request)) return new Response(null, { status: 426 });
+    return acceptLiveSocket(this.ctx, request, [customerId], { type: "order", order });
+  }
+
+  /** After a change of the read model (outside its transaction): the new view to every live socket. */
+  private pushView(customerId: string): void {
+    if (!watched(this.ctx, customerId)) return;
+    broadcast(this.ctx, { type: "order", order: this.view(customerId) }, customerId);
+  }
+
+  /** Live sockets only listen ("ping" is answered without waking the object). */
+  override webSocketMessage(): void {}
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    closeLiveSocket(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    closeLiveSocket(ws, 1011, "error");
   }
 }

@@ -1,7 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Hono, type MiddlewareHandler } from "hono";
-import type { Principal, Role } from "../auth/token";
+import { Role, type Principal } from "../auth/token";
 import { errorResponse } from "./errors";
+import { PRINCIPAL_HEADER } from "./live";
 
 /**
  * Each context's thin API (kitchen staff, drivers, counter, customers' addresses, loyalty,
@@ -52,5 +53,26 @@ export abstract class ContextEntrypoint<E> extends WorkerEntrypoint<E> implement
 
   async handle(request: Request, principal: Principal): Promise<Response> {
     return this.api.fetch(request, { ...this.env, principal }, this.ctx);
+  }
+
+  /**
+   * Live views: a Response carrying a WebSocket cannot come back over RPC, so the gateway sends an
+   * upgrade here, over the service binding's fetch, with the principal it verified in a header
+   * (shared/http/live.ts). Only service bindings reach this entrypoint, so the header is the gateway's.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const principal = principalIn(request.headers.get(PRINCIPAL_HEADER));
+    if (!principal)
+      return Response.json({ error: "unauthorized", message: "No principal." }, { status: 401 });
+    return this.handle(request, principal);
+  }
+}
+
+function principalIn(header: string | null): Principal | undefined {
+  try {
+    const { id, role } = JSON.parse(header ?? "null") as Partial<Principal>;
+    return typeof id === "string" && id && Role.safeParse(role).success ? { id, role: role! } : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -7,6 +7,7 @@ import { logEvent } from "../../../shared/log";
 import { newRoutes, type OrdersApp } from "./app";
 import { catalogRoutes } from "./catalog";
 import { gatewayRoutes } from "./gateway";
+import { liveOrderRoutes } from "./live";
 import { localDevRoutes } from "./local-dev";
 import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
@@ -62,6 +63,7 @@ export const api = new Hono<OrdersApp>()
     }),
   )
   .route("/menu", menuRoutes)
+  .route("/orders", liveOrderRoutes) // before orderRoutes: its token may be in the subprotocol
   .route("/orders", orderRoutes)
   .route("/schemas/events", schemaRoutes)
   .route("/catalog", catalogRoutes)
