@@ -133,6 +133,9 @@ export class AddressBook extends InboxObject<Env> {
       .exec<{ until: number | null }>("SELECT MIN(until) AS until FROM waiting_orders")
       .one().until;
     if (next !== null) return this.pruneAt(next + KEEP_AFTER_DEADLINE_MS);
-    if (!hasTable(this.sql, "addresses")) await this.ctx.storage.deleteAll();
+    if (!hasTable(this.sql, "addresses")) {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+    }
   }
 }
