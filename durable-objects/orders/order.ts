@@ -19,8 +19,9 @@ import type { CommandOutcome } from "../../shared/http/staff-command";
 import {
   decide,
   evolve,
-  paymentDeadline,
+  nextDeadline,
   placed,
+  type AwaitingAddress,
   type OrderCommand,
   type OrderState,
   type PaymentStatus,
@@ -48,6 +49,11 @@ export interface SubmitOrder extends Omit<PlacedOrder, "paymentDeadline"> {
   traceparent: string;
   /** How long payments may take before the order is cancelled. */
   paymentTimeoutSeconds: number;
+  /**
+   * Set when orders' AddressBook did not know the delivery address yet (it may be on its way): the order
+   * waits for it until then (epoch milliseconds) before asking for the money, and is cancelled after.
+   */
+  awaitAddressUntil?: number;
 }
 
 export type { PaymentStatus };
@@ -93,6 +99,8 @@ type OrderRow = {
   cancel_reason: string | null;
   /** JSON { deliveryFee?, total } with tax; null for an order placed before RFC 0001. */
   prices: string | null;
+  /** JSON AwaitingAddress while the order waits for its delivery address; else null (or absent before). */
+  awaiting_address?: string | null;
 };
 
 /**
@@ -120,6 +128,8 @@ function pricesOf(row: OrderRow): Pick<PlacedOrder, "lines" | "deliveryFee" | "t
 }
 
 const now = () => new Date().toISOString();
+const awaitingJson = (state: OrderState) =>
+  state.awaitingAddress ? JSON.stringify(state.awaitingAddress) : null;
 
 export class Order extends PublishingObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -130,6 +140,9 @@ export class Order extends PublishingObject<Env> {
     if (!hasTable(this.sql, "orders")) return;
     const columns = this.sql.exec<{ name: string }>("PRAGMA table_info(orders)").toArray();
     if (!columns.some((c) => c.name === "prices")) this.sql.exec("ALTER TABLE orders ADD COLUMN prices TEXT");
+    // An order may wait for its delivery address (order-decider.ts): older orders gain the column, empty.
+    if (!columns.some((c) => c.name === "awaiting_address"))
+      this.sql.exec("ALTER TABLE orders ADD COLUMN awaiting_address TEXT");
   }
 
   /**
@@ -141,7 +154,8 @@ export class Order extends PublishingObject<Env> {
       order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, status TEXT NOT NULL, fulfilment TEXT NOT NULL,
       delivery_address_id TEXT, items TEXT NOT NULL, delivery_fee INTEGER, total_amount INTEGER NOT NULL,
       currency TEXT NOT NULL, fingerprint TEXT NOT NULL, traceparent TEXT NOT NULL,
-      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT, prices TEXT) WITHOUT ROWID;
+      payment_status TEXT NOT NULL, payment_deadline INTEGER NOT NULL, cancel_reason TEXT, prices TEXT,
+      awaiting_address TEXT) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS history (
       seq INTEGER PRIMARY KEY, status TEXT NOT NULL, at TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS applied_events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL);`);
@@ -162,6 +176,8 @@ export class Order extends PublishingObject<Env> {
         : { outcome: "conflict" };
     }
     const { orderId, customerId, fulfilment, deliveryAddressId, lines, deliveryFee, total } = command;
+    const paymentTimeoutMs = command.paymentTimeoutSeconds * 1000;
+    const waitsUntil = command.awaitAddressUntil;
     const order: PlacedOrder = {
       orderId,
       customerId,
@@ -170,10 +186,14 @@ export class Order extends PublishingObject<Env> {
       lines,
       ...(deliveryFee ? { deliveryFee } : {}),
       total,
-      paymentDeadline: Date.now() + command.paymentTimeoutSeconds * 1000,
+      // Waiting for its address, payments gets its whole timeout after the address deadline (order-decider.ts).
+      paymentDeadline: (waitsUntil ?? Date.now()) + paymentTimeoutMs,
     };
     this.handle(
-      placed(order),
+      placed(
+        order,
+        waitsUntil === undefined ? undefined : { cardToken: command.cardToken, until: waitsUntil },
+      ),
       { type: "submit", cardToken: command.cardToken, at: now() },
       command.commandId,
       {
@@ -208,6 +228,19 @@ export class Order extends PublishingObject<Env> {
       : decision;
   }
 
+  /**
+   * Orders' AddressBook learned a delivery address this order waits for: if it is the order's own, the
+   * order goes on as any order (asks payments for the money). Idempotent: an order not waiting (any
+   * more), or waiting for another address, does nothing.
+   * "unknown-order" when nothing was placed here (yet): the book keeps it on its list and tries again.
+   */
+  addressKnown(addressId: string, causationid: string): "continued" | "not-waiting" | "unknown-order" {
+    const state = this.state();
+    if (!state) return "unknown-order";
+    const decision = this.handle(state, { type: "address-known", addressId, at: now() }, causationid);
+    return decision.ok && decision.events.length > 0 ? "continued" : "not-waiting";
+  }
+
   // ---- Events from other contexts (orders' event handlers) --------------------------------------
 
   /** Applies another context's event about this order, once, and reacts to it. */
@@ -224,13 +257,18 @@ export class Order extends PublishingObject<Env> {
 
   // ---- Timers -----------------------------------------------------------------------------------
 
-  /** The payment deadline: an order still waiting for its payment then is cancelled. */
+  /**
+   * The deadlines: an order still waiting for its delivery address, or for its payment, then is
+   * cancelled (each is nothing for an order not waiting for it).
+   */
   protected override onAlarm(): number | undefined {
     const state = this.state();
     if (!state) return undefined;
-    this.handle(state, { type: "payment-deadline", at: now() }, `payment-deadline:${state.order.orderId}`);
+    const { orderId } = state.order;
+    this.handle(state, { type: "address-deadline", at: now() }, `address-deadline:${orderId}`);
+    this.handle(this.state()!, { type: "payment-deadline", at: now() }, `payment-deadline:${orderId}`);
     // Woken early (the outbox's safety net): still waiting, so wake again at the deadline.
-    return paymentDeadline(this.state()!);
+    return nextDeadline(this.state()!);
   }
 
   // ---- Recording what the rules decided ----------------------------------------------------------
@@ -325,6 +363,9 @@ export class Order extends PublishingObject<Env> {
       status: row.status,
       payment: row.payment_status,
       ...(row.cancel_reason !== null ? { cancellation: { reason: row.cancel_reason } } : {}),
+      ...(row.awaiting_address
+        ? { awaitingAddress: JSON.parse(row.awaiting_address) as AwaitingAddress }
+        : {}),
     };
   }
 
@@ -334,8 +375,8 @@ export class Order extends PublishingObject<Env> {
     if (placement) {
       this.sql.exec(
         `INSERT INTO orders (order_id, customer_id, status, fulfilment, delivery_address_id, items, delivery_fee, total_amount,
-           currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason, prices)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           currency, fingerprint, traceparent, payment_status, payment_deadline, cancel_reason, prices, awaiting_address)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         order.orderId,
         order.customerId,
         state.status!,
@@ -351,14 +392,16 @@ export class Order extends PublishingObject<Env> {
         order.paymentDeadline,
         state.cancellation?.reason ?? null,
         JSON.stringify({ deliveryFee: order.deliveryFee, total: order.total }),
+        awaitingJson(state),
       );
       return;
     }
     this.sql.exec(
-      "UPDATE orders SET status = ?, payment_status = ?, cancel_reason = ?",
+      "UPDATE orders SET status = ?, payment_status = ?, cancel_reason = ?, awaiting_address = ?",
       state.status!,
       state.payment,
       state.cancellation?.reason ?? null,
+      awaitingJson(state),
     );
   }
 

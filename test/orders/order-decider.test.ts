@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   evolve,
   orderDecider,
-  paymentDeadline,
+  DELIVERY_ADDRESS_UNKNOWN,
+  nextDeadline,
   placed,
   type OrderState,
   type PlacedOrder,
@@ -227,8 +228,8 @@ describe("the payment deadline", () => {
       .given(aCollectionOrder, submitted(), takePayment(), paymentFailed)
       .when(paymentDeadlineAt(DEADLINE + 1))
       .then();
-    expect(paymentDeadline(stateAfter(aCollectionOrder, submitted(), takePayment()))).toBe(DEADLINE);
-    expect(paymentDeadline(stateAfter(aCollectionOrder, ...paid))).toBeUndefined();
+    expect(nextDeadline(stateAfter(aCollectionOrder, submitted(), takePayment()))).toBe(DEADLINE);
+    expect(nextDeadline(stateAfter(aCollectionOrder, ...paid))).toBeUndefined();
   });
 });
 
@@ -393,5 +394,84 @@ describe("the kitchen, the counter and the driver", () => {
     expect(stateAfter(aCollectionOrder, ...paid, cancelled("x"), preparationStarted).status).toBe(
       "cancelled",
     );
+  });
+});
+
+describe("a delivery order placed before orders knows its address (eventually consistent, never the customer's error)", () => {
+  const ADDRESS_DEADLINE = Date.parse("2030-06-01T12:01:00.000Z");
+  // Placed waiting for its address: payments' deadline is its whole timeout after the address deadline.
+  const waiting = placed(
+    { ...delivery, paymentDeadline: ADDRESS_DEADLINE + 30_000 },
+    { cardToken: "tok_visa", until: ADDRESS_DEADLINE },
+  );
+  const addressKnown = (addressId = "address-7") => ({ type: "address-known", addressId, at }) as const;
+  const addressDeadlineAt = (time: number) =>
+    ({ type: "address-deadline", at: new Date(time).toISOString() }) as const;
+
+  it("is announced as any order, but asks for no money yet", () => {
+    const { state } = spec.given(waiting).when(submit).then(submitted(delivery));
+    expect(state.status).toBe("submitted");
+    expect(state.payment).toBe("awaiting-address");
+    expect(nextDeadline(state)).toBe(ADDRESS_DEADLINE);
+  });
+
+  it("asks for the money with the customer's card once its address is known, then waits for the payment", () => {
+    const { state } = spec
+      .given(waiting, submitted(delivery))
+      .when(addressKnown())
+      .then(takePayment(delivery));
+    expect(state.payment).toBe("pending");
+    expect(state.awaitingAddress).toBeUndefined();
+    expect(nextDeadline(state)).toBe(ADDRESS_DEADLINE + 30_000);
+    spec
+      .given(waiting, submitted(delivery), takePayment(delivery))
+      .when(react(paymentTaken))
+      .then(confirmed(delivery));
+  });
+
+  it("asks for the money once, however often the address is reported", () => {
+    spec.given(waiting, submitted(delivery), takePayment(delivery)).when(addressKnown()).then();
+  });
+
+  it("goes on only for its own address", () => {
+    spec.given(waiting, submitted(delivery)).when(addressKnown("address-8")).then();
+  });
+
+  it("waits until its address deadline, and is not cancelled by the payment deadline meanwhile", () => {
+    spec
+      .given(waiting, submitted(delivery))
+      .when(addressDeadlineAt(ADDRESS_DEADLINE - 1))
+      .then();
+    spec
+      .given(waiting, submitted(delivery))
+      .when(paymentDeadlineAt(ADDRESS_DEADLINE + 30_000))
+      .then();
+  });
+
+  it("is cancelled when its address has not arrived by the deadline, with nothing to void", () => {
+    const { state } = spec
+      .given(waiting, submitted(delivery))
+      .when(addressDeadlineAt(ADDRESS_DEADLINE))
+      .then(cancelled(DELIVERY_ADDRESS_UNKNOWN, new Date(ADDRESS_DEADLINE).toISOString()));
+    expect(state.cancellation).toEqual({ reason: "delivery address unknown" });
+    expect(state.payment).toBe("not-requested");
+    expect(nextDeadline(state)).toBeUndefined();
+    // The address arriving after that asks for nothing.
+    spec.given(waiting, submitted(delivery), cancelled(DELIVERY_ADDRESS_UNKNOWN)).when(addressKnown()).then();
+  });
+
+  it("leaves an order whose address arrived to its payment deadline", () => {
+    spec
+      .given(waiting, submitted(delivery), takePayment(delivery))
+      .when(addressDeadlineAt(ADDRESS_DEADLINE))
+      .then();
+  });
+
+  it("lets the customer cancel it, with nothing to void", () => {
+    const { state } = spec
+      .given(waiting, submitted(delivery))
+      .when(cancelBy(customerId))
+      .then(cancelled("cancelled by the customer"));
+    expect(state.payment).toBe("not-requested");
   });
 });

@@ -51,8 +51,18 @@ describe("POST /orders", () => {
         "items.0.recipeId",
         /unknown recipe 'calzone'/,
       ],
-      [{ ...order, deliveryAddressId: "addr-1" }, "deliveryAddressId", /only allowed for delivery/],
+      [
+        { ...order, deliveryAddressId: `address-${crypto.randomUUID()}` },
+        "deliveryAddressId",
+        /only allowed for delivery/,
+      ],
       [{ ...order, fulfilment: "delivery" }, "deliveryAddressId", /required for delivery/],
+      // An id the customers context could never have given: refused at once, not awaited.
+      [
+        { ...order, fulfilment: "delivery", deliveryAddressId: "addr-1" },
+        "deliveryAddressId",
+        /address-<uuid>/,
+      ],
     ];
     for (const [body, field, reason] of bad) {
       const res = await submit(alice, body);
@@ -132,37 +142,44 @@ describe("POST /orders", () => {
 });
 
 describe("delivery orders", () => {
-  it("accept only one of the customer's own addresses, and add the delivery fee", async () => {
-    const addresses = env.ADDRESS_BOOKS;
-    await addresses.getByName("erin").addressAdded(
+  it("go straight to payment to the customer's own known address, with the delivery fee; another customer's address is never one they can use", async () => {
+    const addressId = `address-${crypto.randomUUID()}`;
+    await env.ADDRESS_BOOKS.getByName("erin").addressAdded(
       createEvent(
         "com.plantbasedpizza.customer.address-added.v1",
         {
           ...registry["com.plantbasedpizza.customer.address-added.v1"].example,
           customerId: "erin",
-          addressId: "address-erin",
+          addressId,
         },
         { traceparent: startTrace(), causationid: "t" },
       ),
     );
     const delivery = { items: [{ recipeId: "margherita", quantity: 1 }], fulfilment: "delivery" };
-    const someoneElses = await submit(await token("mallory"), {
-      ...delivery,
-      deliveryAddressId: "address-erin",
-    });
-    expect(someoneElses.status).toBe(400);
-    expect((await someoneElses.json<{ issues: { field: string; reason: string }[] }>()).issues).toEqual([
-      { field: "deliveryAddressId", reason: expect.stringMatching(/^not one of your delivery addresses/) },
-    ]);
     const erin = await token("erin");
-    const own = await submit(erin, { ...delivery, deliveryAddressId: "address-erin" });
+    const own = await submit(erin, { ...delivery, deliveryAddressId: addressId });
     expect(own.status).toBe(202);
     const { orderId } = await own.json<{ orderId: string }>();
     const view = await (
       await api(`/orders/${orderId}`, { headers: { Authorization: `Bearer ${erin}` } })
-    ).json<{ total: unknown; deliveryFee: unknown }>();
+    ).json<{ total: unknown; deliveryFee: unknown; payment: { status: string } }>();
     expect(view.deliveryFee).toEqual({ amount: 300, currency: "GBP" });
     expect(view.total).toEqual({ amount: 1300, currency: "GBP" });
+    // Today's path, no waiting: the payment is asked for at once.
+    expect(view.payment.status).toBe("pending");
+
+    // Mallory's book never learns Erin's address: the order is accepted (it could be a new address of
+    // hers on its way) but asks for no money, and waits for an address that will not come.
+    const mallory = await token("mallory");
+    const someoneElses = await submit(mallory, { ...delivery, deliveryAddressId: addressId });
+    expect(someoneElses.status).toBe(202);
+    const theirs = await someoneElses.json<{ orderId: string }>();
+    const malloryView = await (
+      await api(`/orders/${theirs.orderId}`, { headers: { Authorization: `Bearer ${mallory}` } })
+    ).json<{ status: string; payment: { status: string } }>();
+    expect(malloryView).toMatchObject({ status: "submitted", payment: { status: "awaiting-address" } });
+    expect(await env.ADDRESS_BOOKS.getByName("mallory").waitingFor(addressId)).toEqual([theirs.orderId]);
+    expect(await env.ADDRESS_BOOKS.getByName("erin").waitingFor(addressId)).toEqual([]);
   });
 });
 

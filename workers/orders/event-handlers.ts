@@ -1,5 +1,5 @@
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
-import type { AnyPizzaEvent } from "../../shared/events/envelope";
+import type { AnyPizzaEvent, PizzaEvent } from "../../shared/events/envelope";
 import { ordersSubscription } from "./subscriptions";
 
 /**
@@ -11,6 +11,21 @@ import { ordersSubscription } from "./subscriptions";
 const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => {
   const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event);
   if (outcome === "unknown-order") throw new Error(`unknown order ${event.data.orderId}`);
+  return outcome;
+};
+
+/**
+ * The customer's address book learns the address and tells the orders placed for it before it was
+ * known. While any of them is still untold (its Order failed to answer, or is not placed yet), the
+ * handler fails, so the harness delivers the event again on orders' retry schedule and the book tells
+ * them again: a waiting order is never lost to one failed call.
+ */
+const toTheAddressBook = async (
+  event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">,
+  env: Env,
+) => {
+  const outcome = await env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event);
+  if (outcome === "orders-untold") throw new Error("orders waiting for the address are not all told yet");
   return outcome;
 };
 
@@ -30,7 +45,6 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-delivered.v1": toTheOrder,
     "com.plantbasedpizza.collection.order-collected.v1": toTheOrder,
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
-      env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event),
+    "com.plantbasedpizza.customer.address-added.v1": toTheAddressBook,
   },
 });

@@ -29,7 +29,16 @@ export const SubmitOrderBody = z
       // A catering order for an office's event: up to 500 lines (about 400 KB with labels and notes).
       .max(MAX_ORDER_LINES),
     fulfilment: z.enum(["collection", "delivery"]),
-    deliveryAddressId: z.string().min(1).max(64).optional(),
+    /**
+     * An address id as the customers context gives it (POST /customers/me/addresses): any other form can
+     * never become the customer's address, so it is refused at once rather than awaited (api/orders.ts).
+     */
+    deliveryAddressId: z
+      .string()
+      .regex(/^address-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+        message: "must be an address id as POST /customers/me/addresses answers it (address-<uuid>)",
+      })
+      .optional(),
     /**
      * The card to charge, as a token from the (simulated) card processor: tok_visa, tok_declined,
      * tok_no_answer, tok_answer_after_<N>s (see durable-objects/payments/card-processor.ts). Without one, the

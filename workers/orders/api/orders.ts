@@ -73,17 +73,18 @@ export const orderRoutes = newRoutes()
 
     const customerId = c.var.principal.id;
     const { deliveryAddressId } = body.data;
-    // Orders' own copy of the customer's addresses (from customers' events): eventually consistent,
-    // so an address added a moment ago may not be known yet; the client may retry with the same key.
-    if (deliveryAddressId && !(await c.env.ADDRESS_BOOKS.getByName(customerId).owns(deliveryAddressId))) {
-      return errorResponse(c, 400, "validation_failed", "The order is not valid.", [
-        {
-          field: "deliveryAddressId",
-          reason: "not one of your delivery addresses (a new address can take a few seconds to be known)",
-        },
-      ]);
-    }
     const orderId = await orderIdFor(customerId, key?.data);
+    // Orders' own copy of the customer's addresses (from customers' events) is eventually consistent:
+    // an address added a moment ago may not be known yet, and that is never the customer's error. The
+    // book says whether it knows the address or, in the same call, registers the order as waiting for
+    // it; a waiting order asks for no money until the address arrives, and is cancelled if it does not
+    // within DELIVERY_ADDRESS_WAIT_SECONDS (another customer's address never arrives in this book).
+    const until = Date.now() + Number(c.env.DELIVERY_ADDRESS_WAIT_SECONDS) * 1000;
+    const awaitAddressUntil =
+      deliveryAddressId &&
+      (await c.env.ADDRESS_BOOKS.getByName(customerId).admit(deliveryAddressId, orderId, until)) === "awaited"
+        ? until
+        : undefined;
     const result = await c.env.ORDERS.getByName(orderId).submit({
       orderId,
       customerId,
@@ -97,6 +98,7 @@ export const orderRoutes = newRoutes()
       commandId: `submit-order:${crypto.randomUUID()}`,
       traceparent: c.var.traceparent,
       paymentTimeoutSeconds: Number(c.env.PAYMENT_TIMEOUT_SECONDS),
+      ...(awaitAddressUntil !== undefined ? { awaitAddressUntil } : {}),
     });
     if (result.outcome === "conflict") {
       return errorResponse(
