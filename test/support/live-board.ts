@@ -10,6 +10,12 @@ interface ContextApp<E> {
   fetch(request: Request, env: E & { principal: Principal }): Response | Promise<Response>;
 }
 
+interface ServerEnd {
+  accept(): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  close(code?: number, reason?: string): void;
+}
+
 export type BoardMessage<Board> = { type: string; board: Board };
 
 export async function openLiveBoard<E, Board>(
@@ -24,10 +30,12 @@ export async function openLiveBoard<E, Board>(
     { ...env, principal },
   );
   expect(response.status, `${path} upgrades`).toBe(101);
-  const socket = response.webSocket!;
+  // The server's end of workerd's WebSocketPair (typed here without the Workers types: this file is also
+  // type-checked by the Node test config).
+  const socket = (response as unknown as { webSocket: ServerEnd }).webSocket;
   const messages: BoardMessage<Board>[] = [];
   socket.addEventListener("message", (e) => {
-    messages.push(JSON.parse(e.data as string) as BoardMessage<Board>);
+    messages.push(JSON.parse(String(e.data)) as BoardMessage<Board>);
   });
   socket.accept();
   let seen = 0;
