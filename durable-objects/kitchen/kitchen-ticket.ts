@@ -4,7 +4,7 @@ import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
-import type { KitchenBoardChange } from "./kitchen-board";
+import { summariseItems, type KitchenBoardChange } from "./kitchen-board";
 
 /**
  * The kitchen's ticket for one order, in the kitchen's own storage, built from the confirmed order's
@@ -240,7 +240,7 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
       version: BOARD_STEP[status],
       open: status !== "withdrawn" && status !== "quality-checked",
       since: openedAt,
-      row: { orderId, status, items, openedAt },
+      row: { orderId, status, ...summariseItems(items), openedAt },
     };
   }
 }

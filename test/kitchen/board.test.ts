@@ -7,6 +7,7 @@ import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker, { KitchenApi } from "../../workers/kitchen";
 import { kitchenApi } from "../../workers/kitchen/staff-api";
+import { CATERING_LINES, cateringOrderConfirmed } from "../support/catering";
 import { exampleData } from "../support/example-events";
 import { openLiveBoard } from "../support/live-board";
 import { queueConsumer } from "../support/queue-batch";
@@ -61,6 +62,7 @@ describe("the kitchen's board", () => {
         { recipeId: "margherita", name: "Margherita", quantity: 1 },
         { recipeId: "verdure", name: "Verdure", quantity: 1 },
       ],
+      hasNotes: false,
       openedAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -71,6 +73,19 @@ describe("the kitchen's board", () => {
     expect((await onBoard(orderId))?.status).toBe("baked");
     expect((await step(orderId, "quality-checked")).status).toBe(202);
     expect(await onBoard(orderId)).toBeUndefined();
+  });
+
+  it("sums a catering order's lines per recipe, so the board stays small, and says it has notes", async () => {
+    const catering = cateringOrderConfirmed();
+    const orderId = crypto.randomUUID();
+    const confirmed = { ...catering, subject: orderId, data: { ...catering.data, orderId } };
+    expect((await deliver(confirmed)).explicitAcks).toHaveLength(1);
+    const row = await onBoard(orderId);
+    expect(row).toMatchObject({
+      items: [{ recipeId: "margherita", name: "Margherita", quantity: CATERING_LINES }],
+      hasNotes: true,
+    });
+    expect(JSON.stringify(row).length).toBeLessThan(1_000);
   });
 
   it("drops a withdrawn ticket, and a cancellation that overtook the order never shows it", async () => {
