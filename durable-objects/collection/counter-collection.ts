@@ -3,6 +3,7 @@ import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import type { CommandOutcome } from "../../shared/http/staff-command";
+import type { CounterBoardChange } from "./counter-board";
 
 /**
  * One order at the counter, in collection's own storage: it waits there from the ready-for-collection
@@ -94,6 +95,21 @@ export class CounterCollection extends PublishingObject<BusEnv> {
       status: row.status,
       readyAt: row.ready_at,
       ...(row.collected_at !== null ? { collectedAt: row.collected_at } : {}),
+    };
+  }
+
+  /**
+   * What the counter's board shows of this order, versioned by its step (waiting, then collected: it
+   * only moves forward).
+   */
+  boardChange(): CounterBoardChange | undefined {
+    const row = this.row();
+    if (!row) return undefined;
+    return {
+      version: row.status === "collected" ? 1 : 0,
+      open: row.status !== "collected",
+      since: row.ready_at,
+      row: { orderId: row.order_id, status: row.status, readyAt: row.ready_at },
     };
   }
 }

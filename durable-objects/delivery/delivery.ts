@@ -5,6 +5,7 @@ import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-o
 import { hasTable } from "../../shared/durable/tables";
 import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
 import type { DeliveryAddress, DeliveryAddresses } from "./delivery-addresses";
+import type { DeliveryBoardChange } from "./delivery-board";
 
 /**
  * The delivery of one order, in delivery's own storage. The ready-for-delivery event carries only
@@ -176,6 +177,26 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
       ...(row.driver_id !== null ? { driverId: row.driver_id } : {}),
       address: JSON.parse(row.address) as DeliveryAddress,
       openedAt: row.opened_at,
+    };
+  }
+
+  /**
+   * What the drivers' board shows of this delivery, versioned by its step: a delivery only moves
+   * forward (and its driver, once assigned, never changes), so a higher step is always newer.
+   */
+  boardChange(): DeliveryBoardChange | undefined {
+    const row = this.row();
+    if (!row) return undefined;
+    return {
+      version: ORDER.indexOf(row.status),
+      open: row.status !== "delivered",
+      since: row.opened_at,
+      row: {
+        orderId: row.order_id,
+        status: row.status,
+        ...(row.driver_id !== null ? { driver: row.driver_id } : {}),
+        openedAt: row.opened_at,
+      },
     };
   }
 }

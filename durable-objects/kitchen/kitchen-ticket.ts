@@ -4,6 +4,7 @@ import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import { staffStep, type CommandOutcome } from "../../shared/http/staff-command";
+import { summariseItems, type KitchenBoardChange } from "./kitchen-board";
 
 /**
  * The kitchen's ticket for one order, in the kitchen's own storage, built from the confirmed order's
@@ -51,6 +52,18 @@ const STEPS = {
 type Step = keyof typeof STEPS;
 
 const ORDER: TicketStatus[] = ["waiting", "preparing", "baked", "quality-checked"];
+
+/**
+ * The board's version of a ticket: its step. A ticket only moves forward, and withdrawn and
+ * quality-checked both end it (a checked ticket is never withdrawn), so a higher step is always newer.
+ */
+const BOARD_STEP: Record<TicketStatus, number> = {
+  waiting: 0,
+  preparing: 1,
+  baked: 2,
+  "quality-checked": 3,
+  withdrawn: 4,
+};
 
 export class KitchenTicket extends PublishingObject<BusEnv> {
   /**
@@ -216,5 +229,18 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
         openedAt: row.opened_at,
       }
     );
+  }
+
+  /** What the kitchen's board shows of this ticket, versioned by its step (KitchenBoard). */
+  boardChange(): KitchenBoardChange | undefined {
+    const ticket = this.ticket();
+    if (!ticket) return undefined;
+    const { orderId, status, items, openedAt } = ticket;
+    return {
+      version: BOARD_STEP[status],
+      open: status !== "withdrawn" && status !== "quality-checked",
+      since: openedAt,
+      row: { orderId, status, ...summariseItems(items), openedAt },
+    };
   }
 }

@@ -3,6 +3,7 @@ import { allowRoles, contextApi, type ContextApiEnv } from "../../shared/http/co
 import { errorResponse } from "../../shared/http/errors";
 import { commandResponse } from "../../shared/http/staff-command";
 import { OrderId } from "../../shared/events/catalog/ids";
+import { counterBoardApi } from "./board-api";
 
 /** The counter staff's thin API (staff role): see an order at the counter, and hand it over. */
 
@@ -17,6 +18,7 @@ const notAtCounter = (c: Context) =>
 
 export const collectionApi = contextApi<Env>("collection")
   .use("/collection/*", allowRoles("staff"))
+  .route("/", counterBoardApi) // the board, before the :orderId routes (board-api.ts)
   .get("/collection/orders/:orderId", async (c) => {
     const found = await counterOrder(c)?.order();
     return found ? c.json(found) : notAtCounter(c);

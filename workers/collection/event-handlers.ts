@@ -1,4 +1,5 @@
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
+import { withEachEventOnBoard } from "./board-api";
 import { collectionSubscription } from "./subscriptions";
 
 /** What collection does when an order is ready for collection: it waits at the counter. */
@@ -7,6 +8,10 @@ export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubs
   ...contextOperations,
   handlers: {
     "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
-      env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
+      withEachEventOnBoard(
+        env,
+        event.data.orderId,
+        env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
+      ),
   },
 });

@@ -4,6 +4,7 @@ import { collectionEventHandlers } from "./event-handlers";
 
 /** Collection: an order ready for collection waits at the counter until counter staff hand it over. */
 export { CounterCollection } from "../../durable-objects/collection/counter-collection";
+export { CounterBoard } from "../../durable-objects/collection/counter-board";
 
 /** The counter staff's API, reached through the gateway's service binding. */
 export class CollectionApi extends ContextEntrypoint<Env> {

@@ -5,6 +5,7 @@ import { errorResponse, zodIssues } from "../../shared/http/errors";
 import { readJsonBody } from "../../shared/http/json-body";
 import { commandResponse } from "../../shared/http/staff-command";
 import { OrderId } from "../../shared/events/catalog/ids";
+import { deliveryBoardApi } from "./board-api";
 
 /** The drivers' thin API (staff role): see a delivery with its address, and move it on. */
 const AssignDriver = z.object({ driverId: z.string().trim().min(1).max(128) });
@@ -20,6 +21,7 @@ const noDelivery = (c: Context) => errorResponse(c, 404, "not_found", "No delive
 
 export const deliveryApi = contextApi<Env>("delivery")
   .use("/delivery/*", allowRoles("staff"))
+  .route("/", deliveryBoardApi) // the board, before the :orderId routes (board-api.ts)
   .get("/delivery/orders/:orderId", async (c) => {
     const found = await delivery(c)?.delivery();
     return found ? c.json(found) : noDelivery(c);

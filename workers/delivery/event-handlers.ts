@@ -1,4 +1,5 @@
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
+import { withEachEventOnBoard } from "./board-api";
 import { deliverySubscription } from "./subscriptions";
 
 /**
@@ -13,7 +14,11 @@ export const deliveryEventHandlers = consumeEvents<keyof typeof deliverySubscrip
       env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event),
     "com.plantbasedpizza.order.ready-for-delivery.v1": async (event, env) => {
       const { orderId, customerId, deliveryAddressId } = event.data;
-      const outcome = await env.DELIVERIES.getByName(orderId).openDelivery(event);
+      const outcome = await withEachEventOnBoard(
+        env,
+        orderId,
+        env.DELIVERIES.getByName(orderId).openDelivery(event),
+      );
       // The address event may still be on its way (queues keep no order): failing makes the harness retry.
       if (outcome === "address-not-copied-yet")
         throw new Error(

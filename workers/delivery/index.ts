@@ -8,6 +8,7 @@ import { deliveryEventHandlers } from "./event-handlers";
  */
 export { Delivery } from "../../durable-objects/delivery/delivery";
 export { DeliveryAddresses } from "../../durable-objects/delivery/delivery-addresses";
+export { DeliveryBoard } from "../../durable-objects/delivery/delivery-board";
 
 /** The drivers' API, reached through the gateway's service binding. */
 export class DeliveryApi extends ContextEntrypoint<Env> {

@@ -1,4 +1,5 @@
 import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
+import { withEachEventOnBoard } from "./board-api";
 import { kitchenSubscription } from "./subscriptions";
 
 /** What the kitchen does when an order is confirmed or cancelled: one ticket per order. */
@@ -7,8 +8,16 @@ export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscripti
   ...contextOperations,
   handlers: {
     "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
-      env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
+      withEachEventOnBoard(
+        env,
+        event.data.orderId,
+        env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
+      ),
     "com.plantbasedpizza.order.cancelled.v1": (event, env) =>
-      env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),
+      withEachEventOnBoard(
+        env,
+        event.data.orderId,
+        env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),
+      ),
   },
 });

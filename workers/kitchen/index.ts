@@ -1,4 +1,6 @@
 import { ContextEntrypoint } from "../../shared/http/context-api";
+import { logEvent } from "../../shared/log";
+import { showOnKitchenBoard } from "./board-api";
 import { kitchenEventHandlers } from "./event-handlers";
 import { kitchenApi } from "./staff-api";
 
@@ -7,6 +9,7 @@ import { kitchenApi } from "./staff-api";
  * and the quality checked (each step an event); a cancelled order's ticket is withdrawn.
  */
 export { KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";
+export { KitchenBoard } from "../../durable-objects/kitchen/kitchen-board";
 
 /** The staff API, reached through the gateway's service binding. */
 export class KitchenApi extends ContextEntrypoint<Env> {
@@ -17,8 +20,22 @@ export class KitchenApi extends ContextEntrypoint<Env> {
    * unless a cook has started (KitchenTicket.withdrawBeforeStart). An RPC method, not a route: only
    * the orders worker's service binding reaches it.
    */
-  withdrawBeforeStart(orderId: string, reason: string, cause: { traceparent: string; causationid: string }) {
-    return this.env.KITCHEN_TICKETS.getByName(orderId).withdrawBeforeStart(orderId, reason, cause);
+  async withdrawBeforeStart(
+    orderId: string,
+    reason: string,
+    cause: { traceparent: string; causationid: string },
+  ) {
+    const outcome = await this.env.KITCHEN_TICKETS.getByName(orderId).withdrawBeforeStart(
+      orderId,
+      reason,
+      cause,
+    );
+    // Off the board at once, best effort: the order cancelled event that follows tells it again (retried).
+    if (outcome.ok)
+      await showOnKitchenBoard(this.env, orderId).catch((error: unknown) =>
+        logEvent({ at: "kitchen-board", outcome: "not-told", reason: String(error) }),
+      );
+    return outcome;
   }
 }
 

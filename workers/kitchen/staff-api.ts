@@ -2,12 +2,14 @@ import { OrderId } from "../../shared/events/catalog/ids";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse } from "../../shared/http/errors";
 import { commandResponse } from "../../shared/http/staff-command";
+import { kitchenBoardApi } from "./board-api";
 
 /** The kitchen staff's thin API (staff role): see a ticket, and move it on. */
 const tickets = (env: Env, orderId: string) => env.KITCHEN_TICKETS.getByName(orderId);
 
 export const kitchenApi = contextApi<Env>("kitchen")
   .use("/kitchen/*", allowRoles("staff"))
+  .route("/", kitchenBoardApi) // the board, before the :orderId routes (board-api.ts)
   .use("/kitchen/tickets/:orderId/*", async (c, next) => {
     if (!OrderId.safeParse(c.req.param("orderId")).success)
       return errorResponse(c, 404, "not_found", "No ticket for this order.");
