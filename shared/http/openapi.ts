@@ -10,6 +10,10 @@ import { readJsonBody } from "./json-body";
  * accepts. These helpers add what every route of the public origin shares: the error shape and the
  * statuses each can answer, the bearer token and the roles it needs, and a way to declare a WebSocket
  * (OpenAPI has none: a GET answered 101, with the messages the server sends).
+ *
+ * `.openapi(…)` exists only on zod schemas built after @hono/zod-openapi was loaded (zod 4 copies its
+ * methods onto each schema as it is built): on a schema from elsewhere (the event catalog's Money…)
+ * use zod's own `.meta({ description, example })`, which the generator reads too.
  */
 
 /** The one error shape (errors.ts), as a component every error response points at. */
