@@ -147,7 +147,8 @@ export function apiRoute<const R extends RouteConfig>(
 ): R {
   const roles = access.roles === "anyone" ? undefined : access.roles;
   const body = route.request?.body !== undefined;
-  const validated = body || route.request?.query || route.request?.params || route.request?.headers;
+  // Path parameters are plain strings here (an id that cannot exist is a 404), so they never answer 400.
+  const validated = body || route.request?.query || route.request?.headers;
   const shared: ErrorStatus[] = [
     ...(validated ? [400 as const] : []),
     ...(roles ? [401 as const, 403 as const] : []),
