@@ -1,8 +1,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { Hono, type MiddlewareHandler } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono, MiddlewareHandler } from "hono";
 import { Role, type Principal } from "../auth/token";
-import { errorResponse } from "./errors";
+import { errorResponse, exceptionResponse } from "./errors";
 import { PRINCIPAL_HEADER } from "./live";
+import { openApiApp } from "./openapi";
 
 /**
  * Each context's thin API (kitchen staff, drivers, counter, customers' addresses, loyalty,
@@ -13,15 +15,20 @@ import { PRINCIPAL_HEADER } from "./live";
  */
 export type ContextApiEnv<E> = { Bindings: E & { principal: Principal } };
 
-export function contextApi<E>(name: string) {
-  return new Hono<ContextApiEnv<E>>()
+export function contextApi<E>(name: string): OpenAPIHono<ContextApiEnv<E>> {
+  // Routes are declared with their schemas (shared/http/openapi.ts) for the public origin's document.
+  const api = openApiApp<ContextApiEnv<E>>();
+  api
     .notFound((c) =>
       errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
     )
     .onError((error, c) => {
+      const refused = exceptionResponse(c, error);
+      if (refused) return refused;
       console.log({ at: `${name}-api`, outcome: "error", method: c.req.method, reason: error.message });
       return errorResponse(c, 500, "internal_error", "Something went wrong; it has been logged.");
     });
+  return api;
 }
 
 /** Only these roles may use the routes behind it: 403 for any other (authenticated) principal. */

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 
@@ -33,4 +34,25 @@ export function zodIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "body",
     reason: issue.message,
   }));
+}
+
+const CODES: Partial<Record<number, string>> = {
+  400: "invalid_json",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+/**
+ * What a library threw as an HTTPException (a media type check, a malformed body), in our shape with
+ * its own status rather than a 500; undefined for any other error.
+ */
+export function exceptionResponse(c: Context, error: Error) {
+  if (!(error instanceof HTTPException) || error.status >= 500) return undefined;
+  const status = error.status as ContentfulStatusCode;
+  return errorResponse(
+    c,
+    status,
+    CODES[status] ?? "bad_request",
+    error.message || "The request was refused.",
+  );
 }

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { DailyRevenue } from "../../durable-objects/analytics/revenue-ledger";
 import {
   dayLedgerName,
@@ -8,11 +7,12 @@ import {
 } from "../../durable-objects/analytics/revenue-shards";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
 import { errorResponse, type FieldIssue } from "../../shared/http/errors";
+import { serve } from "../../shared/http/openapi";
+import { Day, revenue } from "./revenue-api-routes";
 
 /** The analysts' API (analyst role): revenue per day and currency: gross (`amount`), net and tax. */
 export { MAX_RANGE_DAYS };
 
-const Day = z.iso.date();
 const DAY_MS = 86_400_000;
 
 /**
@@ -64,35 +64,36 @@ function sumByDayAndCurrency(rows: DailyRevenue[]): DailyRevenue[] {
   );
 }
 
-export const analyticsApi = contextApi<Env>("analytics")
-  .use("/analytics/*", allowRoles("analyst"))
-  .get("/analytics/revenue", async (c) => {
-    const today = new Date().toISOString().slice(0, 10);
-    const issues: FieldIssue[] = [];
-    const dayParam = (field: "from" | "to") => {
-      const value = c.req.query(field) ?? today;
-      if (Day.safeParse(value).success) return value;
-      issues.push({ field, reason: "a calendar date as YYYY-MM-DD" });
-      return undefined;
-    };
-    const from = dayParam("from");
-    const to = dayParam("to");
-    if (from && to) {
-      const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-      if (days < 1) issues.push({ field: "to", reason: "must not be before from" });
-      else if (days > MAX_RANGE_DAYS)
-        issues.push({ field: "to", reason: `at most ${MAX_RANGE_DAYS} days from from, inclusive` });
-    }
-    if (!from || !to || issues.length)
-      return errorResponse(c, 400, "validation_failed", "The date range is not valid.", issues);
+export const analyticsApi = contextApi<Env>("analytics");
+analyticsApi.use("/analytics/*", allowRoles("analyst"));
+// The query's format is checked by the route's declaration (RevenueQuery) first; the range here.
+serve(analyticsApi, revenue, async (c) => {
+  const today = new Date().toISOString().slice(0, 10);
+  const issues: FieldIssue[] = [];
+  const dayParam = (field: "from" | "to") => {
+    const value = c.req.query(field) ?? today;
+    if (Day.safeParse(value).success) return value;
+    issues.push({ field, reason: "a calendar date as YYYY-MM-DD" });
+    return undefined;
+  };
+  const from = dayParam("from");
+  const to = dayParam("to");
+  if (from && to) {
+    const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+    if (days < 1) issues.push({ field: "to", reason: "must not be before from" });
+    else if (days > MAX_RANGE_DAYS)
+      issues.push({ field: "to", reason: `at most ${MAX_RANGE_DAYS} days from from, inclusive` });
+  }
+  if (!from || !to || issues.length)
+    return errorResponse(c, 400, "validation_failed", "The date range is not valid.", issues);
 
-    const { monthly, indexed } = readPlan(from, to, revenueShards(c.env.REVENUE_SHARDS));
-    const [monthlyRows, dayLedgers] = await Promise.all([
-      Promise.all(monthly.map((m) => c.env.REVENUE.getByName(m.month).revenue(m.from, m.to))),
-      Promise.all(indexed.map((m) => c.env.REVENUE_INDEX.getByName(m.month).ledgers(m.from, m.to))),
-    ]);
-    const dayRows = await inParallel(dayLedgers.flat(), READS_IN_FLIGHT, ({ day, bucket }) =>
-      c.env.REVENUE.getByName(dayLedgerName(day, bucket)).revenue(day, day),
-    );
-    return c.json({ from, to, revenue: sumByDayAndCurrency([...monthlyRows, ...dayRows].flat()) });
-  });
+  const { monthly, indexed } = readPlan(from, to, revenueShards(c.env.REVENUE_SHARDS));
+  const [monthlyRows, dayLedgers] = await Promise.all([
+    Promise.all(monthly.map((m) => c.env.REVENUE.getByName(m.month).revenue(m.from, m.to))),
+    Promise.all(indexed.map((m) => c.env.REVENUE_INDEX.getByName(m.month).ledgers(m.from, m.to))),
+  ]);
+  const dayRows = await inParallel(dayLedgers.flat(), READS_IN_FLIGHT, ({ day, bucket }) =>
+    c.env.REVENUE.getByName(dayLedgerName(day, bucket)).revenue(day, day),
+  );
+  return c.json({ from, to, revenue: sumByDayAndCurrency([...monthlyRows, ...dayRows].flat()) });
+});

@@ -1,5 +1,7 @@
+import { z } from "@hono/zod-openapi";
 import { buildAsyncApi } from "../../../shared/events/asyncapi";
 import { CATALOG_CSS, renderCatalogPage } from "../../../shared/events/catalog-page";
+import { apiRoute, json, routesOf } from "../../../shared/http/openapi";
 import { subscriptions } from "../../router/routing-table";
 import { newRoutes } from "./app";
 
@@ -21,10 +23,36 @@ async function contentSecurityPolicy(): Promise<string> {
 /** The document depends only on code: built once per isolate. */
 let asyncApi: ReturnType<typeof buildAsyncApi> | undefined;
 
-export const catalogRoutes = newRoutes()
-  .get("/", async (c) => {
+const TAGS = ["Event catalog"];
+
+const catalogPage = apiRoute(
+  {
+    method: "get",
+    path: "/",
+    tags: TAGS,
+    summary: "The event catalog, a page for people",
+    responses: {
+      200: { description: "An HTML page.", content: { "text/html": { schema: z.string() } } },
+    },
+  },
+  { roles: "anyone" },
+);
+
+const asyncApiDocument = apiRoute(
+  {
+    method: "get",
+    path: "/asyncapi.json",
+    tags: TAGS,
+    summary: "The same events as an AsyncAPI 3 document",
+    responses: { 200: json(z.record(z.string(), z.unknown()), "The AsyncAPI 3.0 document.") },
+  },
+  { roles: "anyone" },
+);
+
+export const catalogRoutes = routesOf(newRoutes())
+  .serve(catalogPage, async (c) => {
     c.header("Content-Security-Policy", await (policy ??= contentSecurityPolicy()));
     c.header("X-Content-Type-Options", "nosniff");
     return c.html(renderCatalogPage(subscriptions, new Date()));
   })
-  .get("/asyncapi.json", (c) => c.json((asyncApi ??= buildAsyncApi(subscriptions))));
+  .serve(asyncApiDocument, (c) => c.json((asyncApi ??= buildAsyncApi(subscriptions)))).app;

@@ -1,10 +1,11 @@
-import { Hono } from "hono";
+import { z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { startTrace } from "../../../shared/events/trace";
-import { errorResponse } from "../../../shared/http/errors";
+import { errorResponse, exceptionResponse } from "../../../shared/http/errors";
+import { apiRoute, json, serve } from "../../../shared/http/openapi";
 import { BUILT_FOR_LOCAL_DEV } from "../../../shared/local-life";
 import { logEvent } from "../../../shared/log";
-import { newRoutes, type OrdersApp } from "./app";
+import { newRoutes } from "./app";
 import { catalogRoutes } from "./catalog";
 import { gatewayRoutes } from "./gateway";
 import { liveOrderRoutes } from "./live";
@@ -13,6 +14,7 @@ import { menuRoutes } from "./menu";
 import { opsRoutes } from "./ops";
 import { orderRoutes } from "./orders";
 import { rateLimits } from "./rate-limits";
+import { referenceRoutes } from "./reference";
 import { schemaRoutes } from "./schemas";
 
 const SMALL_BODY_KB = 32;
@@ -27,8 +29,39 @@ const bodyLimitOf = (kb: number) =>
   });
 const orderBodyLimit = bodyLimitOf(ORDER_BODY_KB);
 
-/** The public edge API of Plant Based Pizza. */
-export const api = new Hono<OrdersApp>()
+const home = apiRoute(
+  {
+    method: "get",
+    path: "/",
+    tags: ["Contract"],
+    summary: "Where everything is",
+    responses: {
+      200: json(
+        z.object({
+          service: z.string(),
+          menu: z.string(),
+          orders: z.string(),
+          schemas: z.string(),
+          catalog: z.string(),
+          openapi: z.string(),
+          reference: z.string(),
+          contexts: z.array(z.string()),
+        }),
+        "Links to the parts of the API.",
+      ),
+    },
+  },
+  { roles: "anyone" },
+);
+
+/**
+ * The public edge API of Plant Based Pizza. Every route is declared with its schemas (createRoute, in
+ * its module), so GET /openapi.json describes exactly what is served: reference.ts adds the context
+ * APIs the gateway forwards to. The /dev routes exist only in local builds (a deploy answers 404) and
+ * are not part of the contract: undeclared there, or declared saying "local builds only".
+ */
+export const api = newRoutes();
+api
   // Every request starts (or continues) the trace its events will carry; the client gets it back.
   .use("*", async (c, next) => {
     c.set("traceparent", startTrace(c.req.header("traceparent")));
@@ -44,24 +77,27 @@ export const api = new Hono<OrdersApp>()
       c,
       next,
     ),
-  )
-  .get("/", (c) =>
-    c.json({
-      service: "plant-based-pizza",
-      menu: "/menu",
-      orders: "/orders",
-      schemas: "/schemas/events",
-      catalog: "/catalog",
-      contexts: [
-        "/customers/me/addresses",
-        "/loyalty/me",
-        "/kitchen/tickets/{orderId}",
-        "/delivery/orders/{orderId}",
-        "/collection/orders/{orderId}",
-        "/analytics/revenue",
-      ],
-    }),
-  )
+  );
+serve(api, home, (c) =>
+  c.json({
+    service: "plant-based-pizza",
+    menu: "/menu",
+    orders: "/orders",
+    schemas: "/schemas/events",
+    catalog: "/catalog",
+    openapi: "/openapi.json",
+    reference: "/reference",
+    contexts: [
+      "/customers/me/addresses",
+      "/loyalty/me",
+      "/kitchen/tickets/{orderId}",
+      "/delivery/orders/{orderId}",
+      "/collection/orders/{orderId}",
+      "/analytics/revenue",
+    ],
+  }),
+);
+api
   .route("/menu", menuRoutes)
   .route("/orders", liveOrderRoutes) // before orderRoutes: its token may be in the subprotocol
   .route("/orders", orderRoutes)
@@ -70,11 +106,18 @@ export const api = new Hono<OrdersApp>()
   .route("/ops", opsRoutes)
   // Local runs and tests only; in a deploy build this path is a 404 like any unknown one.
   .route("/dev", BUILT_FOR_LOCAL_DEV ? localDevRoutes : newRoutes())
+  .route(
+    "/",
+    referenceRoutes(() => api),
+  )
   .route("/", gatewayRoutes)
   .notFound((c) =>
     errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
   )
   .onError((error, c) => {
+    // A library's refusal (a media type check) is the client's error, in our shape.
+    const refused = exceptionResponse(c, error);
+    if (refused) return refused;
     logEvent({
       at: "orders-api",
       outcome: "error",

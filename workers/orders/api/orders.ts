@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { requireRole } from "../../../shared/http/auth";
 import { BUS, shardQueues } from "../../../shared/bus/shards";
 import { overload, recentBusLoad, type MeasuredQueue } from "../../../shared/http/back-pressure";
@@ -6,7 +7,11 @@ import { errorResponse, zodIssues } from "../../../shared/http/errors";
 import { readJsonBody } from "../../../shared/http/json-body";
 import { commandResponse, type CommandOutcome } from "../../../shared/http/staff-command";
 import { CANCELLED_BY_CUSTOMER } from "../../../durable-objects/orders/order-decider";
+import { ORDER_STATUSES } from "../../../durable-objects/orders/order-lifecycle";
 import { OrderId } from "../../../shared/events/catalog/ids";
+import { Money, TaxedMoney } from "../../../shared/events/catalog/money";
+import { Fulfilment, TaxedOrderLine } from "../../../shared/events/catalog/orders";
+import { apiRoute, json, OrderIdParams, routesOf } from "../../../shared/http/openapi";
 import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
 import { newRoutes } from "./app";
 
@@ -27,6 +32,147 @@ async function busyBus(env: Env) {
   return verdict;
 }
 
+/** What GET /orders/{orderId} answers: the order's read model (durable-objects/orders/order.ts OrderView). */
+export const OrderView = z
+  .object({
+    orderId: z.string(),
+    customerId: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    fulfilment: Fulfilment,
+    deliveryAddressId: z.string().optional(),
+    items: z.array(TaxedOrderLine).openapi({ description: "Each line with its tax rate and net/tax/gross." }),
+    deliveryFee: Money.optional().meta({ description: "Tax included." }),
+    total: Money.meta({ description: "What the customer pays, tax included." }),
+    totalWithTax: TaxedMoney,
+    payment: z.object({
+      status: z.enum([
+        "pending",
+        "taken",
+        "failed",
+        "void-requested",
+        "voided",
+        "refund-requested",
+        "refunded",
+      ]),
+    }),
+    cancellation: z.object({ reason: z.string() }).optional(),
+    history: z.array(
+      z.object({
+        status: z.enum(ORDER_STATUSES),
+        at: z.iso.datetime(),
+        eventType: z.string(),
+        eventId: z.string(),
+      }),
+    ),
+  })
+  .openapi("OrderView");
+
+const CUSTOMER = { roles: ["customer"] } as const;
+const TAGS = ["Orders"];
+const NO_ORDER = {
+  404: "No such order for this customer (another customer's order is not theirs to learn of).",
+};
+const OrderAccepted = z.object({ orderId: z.string(), status: z.enum(ORDER_STATUSES) });
+
+const submitOrder = apiRoute(
+  {
+    method: "post",
+    path: "/",
+    tags: TAGS,
+    summary: "Submit an order (SubmitOrder)",
+    description:
+      "Prices come from the menu; delivery needs one of the caller's addresses (a new one can take a few " +
+      "seconds to be known: retry with the same Idempotency-Key) and adds the delivery fee. Up to 500 lines " +
+      "(catering) and 512 KB. Answers at once: payment, kitchen and the rest follow through events.",
+    request: {
+      headers: z.object({
+        "Idempotency-Key": IdempotencyKey.optional().meta({
+          description:
+            "A repeat with the same body answers the same and creates nothing; with another body, 422.",
+          example: "my-first-order",
+        }),
+      }),
+      body: { required: true, content: { "application/json": { schema: SubmitOrderBody } } },
+    },
+    responses: {
+      202: {
+        ...json(OrderAccepted, "Accepted: the order is submitted."),
+        headers: {
+          Location: { description: "/orders/{orderId}", schema: { type: "string" } },
+          "Idempotent-Replayed": { description: "`true` on a repeat.", schema: { type: "string" } },
+        },
+      },
+    },
+  },
+  {
+    ...CUSTOMER,
+    invalid: { json: "The order is not valid.", header: "The Idempotency-Key header is not valid." },
+  },
+  { 413: "The body is larger than 512 KB." },
+  422,
+  { 503: "The event bus is too far behind to take new orders: retry after `Retry-After` seconds." },
+);
+
+const getOrder = apiRoute(
+  {
+    method: "get",
+    path: "/{orderId}",
+    tags: TAGS,
+    summary: "The order's read model",
+    request: { params: OrderIdParams },
+    responses: { 200: json(OrderView, "The order.") },
+  },
+  CUSTOMER,
+  NO_ORDER,
+);
+
+const orderEvents = apiRoute(
+  {
+    method: "get",
+    path: "/{orderId}/events",
+    tags: TAGS,
+    summary: "The CloudEvents the order's read model applied, oldest first",
+    request: { params: OrderIdParams },
+    responses: {
+      200: json(
+        z.object({
+          orderId: z.string(),
+          events: z.array(
+            z.looseObject({
+              specversion: z.literal("1.0"),
+              id: z.string(),
+              type: z.string(),
+              source: z.string(),
+              time: z.iso.datetime(),
+              data: z.unknown(),
+            }),
+          ),
+        }),
+        "The events (CloudEvents 1.0; GET /catalog describes each type).",
+      ),
+    },
+  },
+  CUSTOMER,
+  NO_ORDER,
+);
+
+const cancelOrder = apiRoute(
+  {
+    method: "post",
+    path: "/{orderId}/cancel",
+    tags: TAGS,
+    summary: "Cancel the order",
+    description:
+      "Until the kitchen starts preparing it. A paid order is refunded; one still waiting for its payment " +
+      "has it voided. A repeat answers 202 again.",
+    request: { params: OrderIdParams },
+    responses: { 202: json(OrderAccepted, "Cancelled.") },
+  },
+  CUSTOMER,
+  NO_ORDER,
+  { 409: "Too late: the kitchen has started preparing it (the message says why)." },
+);
+
 /** Used when a SubmitOrder names no card: the customer's card on file (simulated: it approves). */
 const CARD_ON_FILE = "tok_card_on_file";
 
@@ -35,9 +181,10 @@ const CARD_ON_FILE = "tok_card_on_file";
  * answer 202 with where to look; everything after that happens through events. Queries answer from
  * the order's read model, and only to the customer who placed the order.
  */
-export const orderRoutes = newRoutes()
+export const orderRoutes = routesOf(newRoutes())
   .use("*", requireRole("customer"))
-  .post("/", async (c) => {
+  // The declaration validates the body and the key first (same schemas); the handler still checks both.
+  .serve(submitOrder, async (c) => {
     const parsed = await readJsonBody(c);
     if (!parsed.ok) return parsed.response;
     const body = SubmitOrderBody.safeParse(parsed.body);
@@ -113,14 +260,14 @@ export const orderRoutes = newRoutes()
     c.header("Location", `/orders/${result.orderId}`);
     return c.json({ orderId: result.orderId, status: result.status }, 202);
   })
-  .get("/:orderId", async (c) => {
+  .serve(getOrder, async (c) => {
     const orderId = c.req.param("orderId");
     const view = OrderId.safeParse(orderId).success
       ? await c.env.ORDERS.getByName(orderId).view(c.var.principal.id)
       : undefined;
     return view ? c.json(view) : notFound(c, orderId);
   })
-  .get("/:orderId/events", async (c) => {
+  .serve(orderEvents, async (c) => {
     const orderId = c.req.param("orderId");
     const events = OrderId.safeParse(orderId).success
       ? await c.env.ORDERS.getByName(orderId).appliedEvents(c.var.principal.id)
@@ -134,7 +281,7 @@ export const orderRoutes = newRoutes()
    * then the order records the cancel (void or refund). If that last step is lost, the kitchen's
    * ticket-withdrawn event finishes it.
    */
-  .post("/:orderId/cancel", async (c) => {
+  .serve(cancelOrder, async (c) => {
     const orderId = c.req.param("orderId");
     if (!OrderId.safeParse(orderId).success) return notFound(c, orderId);
     const order = c.env.ORDERS.getByName(orderId);
@@ -150,7 +297,7 @@ export const orderRoutes = newRoutes()
       if (!kitchen.ok) return commandResponse(c, kitchen);
     }
     return commandResponse(c, await order.cancel(customerId, commandId));
-  });
+  }).app;
 
 /** The kitchen's answer to a cancel, over its service binding (an RPC method of its KitchenApi). */
 interface KitchenCancellation {

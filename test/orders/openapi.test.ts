@@ -1,0 +1,132 @@
+import { exports } from "cloudflare:workers";
+import type { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { api } from "../../workers/orders/api";
+
+/**
+ * The HTTP contract (GET /openapi.json) against what the public origin really serves: every route the
+ * orders app registers, and every route of each context API its gateway forwards to, is in the
+ * document with the same method and path, and the document names no route that is not served. The
+ * document is generated from the route declarations, so this catches a route added without one.
+ * (Its validity as OpenAPI 3.1 is checked in test/e2e/openapi.test.ts, with @readme/openapi-parser.)
+ */
+const get = (path: string) => exports.default.fetch(new Request(`https://pizza.test${path}`));
+
+// The context APIs, as each context's worker serves them. Found by pattern rather than imported by
+// name: each is written against its own worker's bindings (its own Env), which this project's types
+// do not know, and so that a context API added later is checked without changing this file.
+const contextModules = import.meta.glob<Record<string, unknown>>("../../workers/*/*-api.ts", { eager: true });
+const contextApps = Object.entries(contextModules).flatMap(([file, module]) =>
+  Object.values(module)
+    .filter((value): value is Hono => typeof value === "object" && value !== null && "routes" in value)
+    .map((app) => ({ file, app })),
+);
+
+/** `GET /orders/{orderId}` for each handler route of an app: not middleware (`use`, `all`), Hono `:id` as `{id}`. */
+function servedRoutes(app: Hono<any, any, any>): string[] {
+  return app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => `${r.method} ${r.path.replace(/:([\w-]+)(\{[^/]*\})?/g, "{$1}")}`);
+}
+
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: object; tags?: string[] }>>;
+};
+
+function documentedRoutes(document: Document): string[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((k) => ["get", "post", "put", "patch", "delete"].includes(k))
+      .map((method) => `${method.toUpperCase()} ${path}`),
+  );
+}
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document of exactly the routes the origin serves, the context APIs' too", async () => {
+    const res = await get("/openapi.json");
+    expect(res.status).toBe(200);
+    const document = await res.json<Document>();
+    expect(document.openapi).toMatch(/^3\.1\./);
+
+    expect(contextApps.map((c) => c.file).sort()).toEqual([
+      "../../workers/analytics/revenue-api.ts",
+      "../../workers/collection/counter-api.ts",
+      "../../workers/customers/addresses-api.ts",
+      "../../workers/delivery/drivers-api.ts",
+      "../../workers/kitchen/staff-api.ts",
+      "../../workers/loyalty/loyalty-api.ts",
+    ]);
+    const served = new Set([...servedRoutes(api), ...contextApps.flatMap(({ app }) => servedRoutes(app))]);
+    const documented = new Set(documentedRoutes(document));
+    expect(
+      [...served].filter((r) => !documented.has(r)),
+      "served but not in the document",
+    ).toEqual([]);
+    expect(
+      [...documented].filter((r) => !served.has(r)),
+      "in the document but not served",
+    ).toEqual([]);
+    // Sanity: both sides are the whole API, not two empty sets.
+    for (const route of [
+      "POST /orders",
+      "GET /orders/{orderId}",
+      "GET /schemas/events/{file}",
+      "POST /ops/dead-letters/redrive",
+      "POST /kitchen/tickets/{orderId}/start-preparing",
+      "GET /analytics/revenue",
+      "GET /openapi.json",
+    ])
+      expect(documented, route).toContain(route);
+  });
+
+  it("gives every route its error responses in the one error shape, and its roles", async () => {
+    const document = await (await get("/openapi.json")).json<Document & Record<string, any>>();
+    for (const [path, item] of Object.entries(document.paths))
+      for (const [method, op] of Object.entries(item) as [string, any][]) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.responses["429"], where).toBeDefined();
+        const roles: string[] | undefined = op["x-roles"];
+        if (roles) {
+          expect(op.security, where).toEqual([{ bearer: [] }]);
+          expect(Object.keys(op.responses), where).toEqual(expect.arrayContaining(["401", "403"]));
+        }
+        for (const [status, response] of Object.entries(op.responses) as [string, any][])
+          if (Number(status) >= 400)
+            expect(response.content["application/json"].schema, `${where} ${status}`).toEqual({
+              $ref: "#/components/schemas/Error",
+            });
+      }
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    const submit = document.paths["/orders"]!.post as any;
+    expect(submit["x-roles"]).toEqual(["customer"]);
+    expect(Object.keys(submit.responses).sort()).toEqual(
+      ["202", "400", "401", "403", "413", "415", "422", "429", "503"].sort(),
+    );
+    expect(submit.requestBody.content["application/json"].schema.properties.items.maxItems).toBe(500);
+  });
+});
+
+describe("GET /reference", () => {
+  it("is a page people can read: the routes by tag with their roles, and no script", async () => {
+    const res = await get("/reference");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    const csp = res.headers.get("Content-Security-Policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("script-src");
+    const html = await res.text();
+    expect(html).not.toContain("<script");
+    for (const tag of ["Orders", "Kitchen", "Operations"]) expect(html).toContain(`<h2>${tag}</h2>`);
+    for (const [method, path] of <const>[
+      ["POST", "/orders"],
+      ["GET", "/orders/{orderId}"],
+      ["POST", "/customers/me/addresses"],
+      ["POST", "/delivery/orders/{orderId}/driver"],
+      ["GET", "/ops/dead-letters"],
+    ])
+      expect(html).toMatch(new RegExp(`${method}</span> <code>${path.replace(/[{}]/g, "\\$&")}</code>`));
+    expect(html).toContain("role <b>staff</b>");
+    expect(html).toContain("<code>deliveryAddressId</code>");
+  });
+});

@@ -1,0 +1,31 @@
+import { z } from "@hono/zod-openapi";
+import { apiRoute, json } from "../../shared/http/openapi";
+
+/**
+ * The loyalty API as declared: what loyalty-api.ts serves and the public origin's document shows.
+ * Free of the loyalty worker's bindings, so the orders worker can import it.
+ */
+export const LoyaltyAccount = z
+  .object({
+    customerId: z.string(),
+    points: z
+      .number()
+      .int()
+      .openapi({ description: "1 point per whole currency unit of each completed order." }),
+    awards: z.array(z.object({ orderId: z.string(), points: z.number().int(), awardedAt: z.iso.datetime() })),
+  })
+  .openapi("LoyaltyAccount");
+
+export const myAccount = apiRoute(
+  {
+    method: "get",
+    path: "/loyalty/me",
+    tags: ["Loyalty"],
+    summary: "The caller's points",
+    responses: { 200: json(LoyaltyAccount, "The caller's points and what earned them.") },
+  },
+  { roles: ["customer"] },
+);
+
+/** Every route of the loyalty API, for the public origin's document. */
+export const loyaltyRoutes = [myAccount];
