@@ -49,11 +49,15 @@ describe("GET /openapi.json", () => {
     const document = await res.json<Document>();
     expect(document.openapi).toMatch(/^3\.1\./);
 
+    // The staff boards' apps are mounted in their context's API; listed here as the rest, on their own.
     expect(contextApps.map((c) => c.file).sort()).toEqual([
       "../../workers/analytics/revenue-api.ts",
+      "../../workers/collection/board-api.ts",
       "../../workers/collection/counter-api.ts",
       "../../workers/customers/addresses-api.ts",
+      "../../workers/delivery/board-api.ts",
       "../../workers/delivery/drivers-api.ts",
+      "../../workers/kitchen/board-api.ts",
       "../../workers/kitchen/staff-api.ts",
       "../../workers/loyalty/loyalty-api.ts",
     ]);
@@ -76,6 +80,10 @@ describe("GET /openapi.json", () => {
       "POST /kitchen/tickets/{orderId}/start-preparing",
       "GET /analytics/revenue",
       "GET /openapi.json",
+      "GET /orders/{orderId}/live",
+      "GET /loyalty/me/live",
+      "GET /kitchen/tickets",
+      "GET /delivery/orders/live",
     ])
       expect(documented, route).toContain(route);
   });
