@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { InboxObject } from "../../shared/durable/inbox-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -10,8 +10,11 @@ import { hasTable } from "../../shared/durable/tables";
  * address itself is delivery's business.
  */
 export class AddressBook extends InboxObject {
-  addressAdded(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
-    return this.inbox.once(event, () => {
+  addressAdded(
+    event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
+    return this.inbox.once(event, delivery, () => {
       // Created with the first address, in its transaction, never when the object starts: an order to
       // an address of a customer who has none (any caller can try one) stores nothing.
       this.sql.exec(

@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { Decision, Rejection } from "../../shared/durable/decider";
 import { PublishingObject } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -198,14 +198,14 @@ export class Order extends PublishingObject<Env> {
   // ---- Events from other contexts (orders' event handlers) --------------------------------------
 
   /** Applies another context's event about this order, once, and reacts to it. */
-  applyEvent(event: AnyPizzaEvent): HandlerOutcome | "unknown-order" {
+  applyEvent(event: AnyPizzaEvent, delivery?: QueueDelivery): HandlerOutcome | "unknown-order" {
     // Every other context's event follows one of this order's own, so an unknown order means the
     // event is wrong (or arrived at the wrong object): the handler fails it, so the harness retries
     // then dead-letters. (Answered, not thrown: a throw would also log as this object's own error.)
     const state = this.state();
     if (!state) return "unknown-order";
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(state, { type: "react", to: event, at: now() }, event.id, { news: event });
+    this.handle(state, { type: "react", to: event, at: now() }, event.id, { news: event, delivery });
     return "processed";
   }
 
@@ -235,8 +235,13 @@ export class Order extends PublishingObject<Env> {
     causationid: string,
     {
       news,
+      delivery,
       placement,
-    }: { news?: AnyPizzaEvent; placement?: { fingerprint: string; traceparent: string } } = {},
+    }: {
+      news?: AnyPizzaEvent;
+      delivery?: QueueDelivery;
+      placement?: { fingerprint: string; traceparent: string };
+    } = {},
   ): Decision<NewEvent> {
     const decision = decide(command, state);
     if (!decision.ok || (decision.events.length === 0 && !news)) return decision;
@@ -246,7 +251,7 @@ export class Order extends PublishingObject<Env> {
       () => {
         if (placement) this.createTables();
         if (!news) return;
-        this.inbox.remember(news);
+        this.inbox.remember(news, delivery);
         current = this.apply(current, news);
       },
       () => {

@@ -6,7 +6,7 @@ export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubs
   subscription: collectionSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
-      env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
+    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env, delivery) =>
+      env.COUNTER.getByName(event.data.orderId).putOnCounter(event, delivery),
   },
 });

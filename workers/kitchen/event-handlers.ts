@@ -6,9 +6,9 @@ export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscripti
   subscription: kitchenSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
-      env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
-    "com.plantbasedpizza.order.cancelled.v1": (event, env) =>
-      env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),
+    "com.plantbasedpizza.order.confirmed.v2": (event, env, delivery) =>
+      env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event, delivery),
+    "com.plantbasedpizza.order.cancelled.v1": (event, env, delivery) =>
+      env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event, delivery),
   },
 });

@@ -1,4 +1,4 @@
-import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations, type QueueDelivery } from "../../shared/consumer/harness";
 import type { AnyPizzaEvent } from "../../shared/events/envelope";
 import { ordersSubscription } from "./subscriptions";
 
@@ -8,8 +8,12 @@ import { ordersSubscription } from "./subscriptions";
  * happens next (confirm, cancel, refund, ready, completed: durable-objects/orders/order-decider.ts).
  * Customers' address events feed the customer's address book.
  */
-const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => {
-  const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event);
+const toTheOrder = async (
+  event: AnyPizzaEvent & { data: { orderId: string } },
+  env: Env,
+  delivery: QueueDelivery,
+) => {
+  const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event, delivery);
   if (outcome === "unknown-order") throw new Error(`unknown order ${event.data.orderId}`);
   return outcome;
 };
@@ -30,7 +34,7 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-delivered.v1": toTheOrder,
     "com.plantbasedpizza.collection.order-collected.v1": toTheOrder,
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
-      env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event),
+    "com.plantbasedpizza.customer.address-added.v1": (event, env, delivery) =>
+      env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event, delivery),
   },
 });
