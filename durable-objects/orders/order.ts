@@ -1,5 +1,6 @@
 import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { Decision, Rejection } from "../../shared/durable/decider";
+import type { InboxEntry } from "../../shared/durable/inbox";
 import { PublishingObject } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
@@ -389,5 +390,18 @@ export class Order extends PublishingObject<Env> {
       .exec<{ event: string }>("SELECT event FROM applied_events ORDER BY seq")
       .toArray()
       .map((r) => JSON.parse(r.event) as PizzaEvent);
+  }
+
+  /**
+   * What the order knows for operators' timeline (GET /ops/orders/{orderId}/timeline, operator role,
+   * checked by the ops API): its customer, every fact it applied (its own and other contexts'), and its
+   * inbox (which of them orders' handlers applied, when, after how many attempts). Undefined, and
+   * nothing stored, for an order never placed.
+   */
+  timelineFacts(): { customerId: string; applied: PizzaEvent[]; handled: InboxEntry[] } | undefined {
+    const row = this.row();
+    if (!row) return undefined;
+    const applied = this.appliedEvents(row.customer_id)!;
+    return { customerId: row.customer_id, applied, handled: this.inbox.entries() };
   }
 }

@@ -12,6 +12,11 @@ export { DeliveryAddresses } from "../../durable-objects/delivery/delivery-addre
 /** The drivers' API, reached through the gateway's service binding. */
 export class DeliveryApi extends ContextEntrypoint<Env> {
   protected readonly api = deliveryApi;
+
+  /** What delivery handled about the order (its delivery's inbox), for operators' order timeline. */
+  handledAbout(orderId: string) {
+    return this.env.DELIVERIES.getByName(orderId).handledEvents();
+  }
 }
 
 export default {

@@ -20,6 +20,11 @@ export class KitchenApi extends ContextEntrypoint<Env> {
   withdrawBeforeStart(orderId: string, reason: string, cause: { traceparent: string; causationid: string }) {
     return this.env.KITCHEN_TICKETS.getByName(orderId).withdrawBeforeStart(orderId, reason, cause);
   }
+
+  /** What the kitchen handled about the order (its ticket's inbox), for operators' order timeline. */
+  handledAbout(orderId: string) {
+    return this.env.KITCHEN_TICKETS.getByName(orderId).handledEvents();
+  }
 }
 
 export default {

@@ -26,6 +26,7 @@ import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from ".
 /** Every dead-letter queue operators can read: the bus's and each subscriber's, and the last resort. */
 const deadLetterQueues = [...subscriberDeadLetterQueues, LAST_RESORT_QUEUE];
 import { newRoutes } from "./app";
+import { timelineRoutes } from "./timeline";
 
 /** The router's QueueMetrics entrypoint (`wrangler types` cannot see another worker's entrypoint). */
 interface SubscriberBacklogs {
@@ -144,6 +145,7 @@ interface DeprecatedVersion extends Deprecation {
  */
 export const opsRoutes = newRoutes()
   .use("*", requireRole("operator"))
+  .route("/orders", timelineRoutes)
   .get("/dead-letters", async (c) => {
     const queues = queuesFrom(c, "queue");
     if (queues instanceof Response) return queues;
