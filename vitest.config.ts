@@ -26,7 +26,7 @@ const TEST_SECRETS = { JWT_SECRET: "test-only-secret-for-vitest-0123456789" };
  */
 const ORDERS_AUXILIARY_WORKERS = [
   auxiliaryWorker("dead-letters", { queueConsumers: { "orders-inbox-dlq": { maxBatchTimeout: 0.05 } } }),
-  ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics"].map((w) =>
+  ...["kitchen", "delivery", "collection", "customers", "loyalty", "analytics", "payments"].map((w) =>
     auxiliaryWorker(w),
   ),
   // It owns the archive replays the ops API starts; not consuming pizza-events (the tap does here).

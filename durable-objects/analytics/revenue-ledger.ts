@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { InboxObject } from "../../shared/durable/inbox-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -64,6 +64,7 @@ export class RevenueLedger extends InboxObject<RevenueEnv> {
   async countOrder(
     event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v2">,
     bucket?: number,
+    delivery?: QueueDelivery,
   ): Promise<HandlerOutcome> {
     const { orderId, total, confirmedAt } = event.data;
     const { month, day } = ledgerDay(confirmedAt);
@@ -74,7 +75,7 @@ export class RevenueLedger extends InboxObject<RevenueEnv> {
       await this.registering;
     }
     let counted = false;
-    const outcome = this.inbox.once(event, () => {
+    const outcome = this.inbox.once(event, delivery, () => {
       // With the first order, in its transaction (the monthly ledgers have them already, with a rowid).
       this.sql.exec(`CREATE TABLE IF NOT EXISTS revenue (
         day TEXT NOT NULL, currency TEXT NOT NULL, amount INTEGER NOT NULL, orders INTEGER NOT NULL,

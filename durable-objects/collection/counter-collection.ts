@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -48,8 +48,11 @@ export class CounterCollection extends PublishingObject<BusEnv> {
   }
 
   /** Ready for collection: the order waits at the counter for its customer. */
-  putOnCounter(event: PizzaEvent<"com.plantbasedpizza.order.ready-for-collection.v1">): HandlerOutcome {
-    return this.inbox.once(event, () => {
+  putOnCounter(
+    event: PizzaEvent<"com.plantbasedpizza.order.ready-for-collection.v1">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
+    return this.inbox.once(event, delivery, () => {
       this.createTable();
       this.sql.exec(
         "INSERT INTO counter_order (order_id, customer_id, status, ready_at, traceparent, caused_by) VALUES (?, ?, 'waiting-at-counter', ?, ?, ?) ON CONFLICT DO NOTHING",

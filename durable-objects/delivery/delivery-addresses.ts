@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { InboxObject } from "../../shared/durable/inbox-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -39,9 +39,12 @@ export class DeliveryAddresses extends InboxObject {
   }
 
   /** Address added: keep the whole address. Queues keep no order, so an older copy never overwrites a newer one. */
-  addAddress(event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">): HandlerOutcome {
+  addAddress(
+    event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
     const a = event.data;
-    return this.inbox.once(event, () => {
+    return this.inbox.once(event, delivery, () => {
       this.createTable();
       this.sql.exec(
         `INSERT INTO addresses (address_id, line1, line2, city, postcode, country, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)

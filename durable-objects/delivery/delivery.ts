@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
@@ -95,13 +95,14 @@ export class Delivery extends PublishingObject<DeliveryEnv> {
    */
   async openDelivery(
     event: PizzaEvent<"com.plantbasedpizza.order.ready-for-delivery.v1">,
+    delivery?: QueueDelivery,
   ): Promise<HandlerOutcome | "address-not-copied-yet"> {
     if (this.inbox.has(event)) return "duplicate";
     const { orderId, customerId, deliveryAddressId } = event.data;
     const address = await this.env.DELIVERY_ADDRESSES.getByName(customerId).address(deliveryAddressId);
     if (!address) return "address-not-copied-yet";
     // once() checks the inbox again inside the transaction: a redelivery may have raced the lookup.
-    return this.inbox.once(event, () => {
+    return this.inbox.once(event, delivery, () => {
       if (this.row()) return;
       this.createTable();
       this.sql.exec(

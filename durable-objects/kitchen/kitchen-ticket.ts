@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { EventType } from "../../shared/events/registry";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
@@ -84,9 +84,12 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   }
 
   /** Order confirmed: the ticket waits for a cook. (A cancellation that overtook it leaves it withdrawn.) */
-  openTicket(event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v2">): HandlerOutcome {
+  openTicket(
+    event: PizzaEvent<"com.plantbasedpizza.order.confirmed.v2">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
     const { orderId, items } = event.data;
-    return this.inbox.once(event, () => {
+    return this.inbox.once(event, delivery, () => {
       const existing = this.row();
       const lines = JSON.stringify(
         items.map(({ recipeId, name, quantity, label, notes }) => ({
@@ -115,8 +118,11 @@ export class KitchenTicket extends PublishingObject<BusEnv> {
   }
 
   /** Order cancelled: nobody cooks it. Queues keep no order, so this may arrive before the ticket. */
-  withdrawTicket(event: PizzaEvent<"com.plantbasedpizza.order.cancelled.v1">): HandlerOutcome {
-    return this.inbox.once(event, () => {
+  withdrawTicket(
+    event: PizzaEvent<"com.plantbasedpizza.order.cancelled.v1">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
+    return this.inbox.once(event, delivery, () => {
       const existing = this.row();
       if (!existing) {
         this.createTable();

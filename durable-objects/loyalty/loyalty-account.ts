@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import { minorUnitDigits, type Money } from "../../shared/events/catalog/money";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import {
@@ -73,18 +73,21 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
   }
 
   /** Order completed: award its points, once per order, and announce the new balance. */
-  awardPoints(event: PizzaEvent<"com.plantbasedpizza.order.completed.v1">): HandlerOutcome {
+  awardPoints(
+    event: PizzaEvent<"com.plantbasedpizza.order.completed.v1">,
+    delivery?: QueueDelivery,
+  ): HandlerOutcome {
     const { orderId, customerId, total } = event.data;
     if (this.inbox.has(event)) return "duplicate";
     if (this.rewarded(orderId)) {
-      this.inbox.once(event, () => {});
+      this.inbox.once(event, delivery, () => {});
       return "duplicate";
     }
     const points = pointsFor(total);
     const awardedAt = new Date().toISOString();
     this.record(
       () => {
-        this.inbox.remember(event);
+        this.inbox.remember(event, delivery);
         this.createTable();
         this.sql.exec(
           "INSERT INTO awards (order_id, points, awarded_at, event_id) VALUES (?, ?, ?, ?)",

@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { PizzaEvent } from "../../shared/events/envelope";
 import { InboxObject } from "../../shared/durable/inbox-object";
 import { hasTable } from "../../shared/durable/tables";
@@ -53,8 +53,9 @@ export class AddressBook extends InboxObject<Env> {
    */
   async addressAdded(
     event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">,
+    delivery?: QueueDelivery,
   ): Promise<HandlerOutcome | "orders-untold"> {
-    const outcome = this.inbox.once(event, () => {
+    const outcome = this.inbox.once(event, delivery, () => {
       // Created with the first address, in its transaction, never when the object starts: an order to
       // an address of a customer who has none (any caller can try one) stores no address table.
       this.sql.exec(

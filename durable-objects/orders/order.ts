@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import type { Decision, Rejection } from "../../shared/durable/decider";
 import {
   acceptLiveSocket,
@@ -8,6 +8,7 @@ import {
   LIVE_FOR_HEADER,
   watched,
 } from "../../shared/durable/live-sockets";
+import type { InboxEntry } from "../../shared/durable/inbox";
 import { PublishingObject } from "../../shared/durable/publishing-object";
 import { hasTable } from "../../shared/durable/tables";
 import { includedTax, type Money, type TaxedMoney } from "../../shared/events/catalog/money";
@@ -244,14 +245,14 @@ export class Order extends PublishingObject<Env> {
   // ---- Events from other contexts (orders' event handlers) --------------------------------------
 
   /** Applies another context's event about this order, once, and reacts to it. */
-  applyEvent(event: AnyPizzaEvent): HandlerOutcome | "unknown-order" {
+  applyEvent(event: AnyPizzaEvent, delivery?: QueueDelivery): HandlerOutcome | "unknown-order" {
     // Every other context's event follows one of this order's own, so an unknown order means the
     // event is wrong (or arrived at the wrong object): the handler fails it, so the harness retries
     // then dead-letters. (Answered, not thrown: a throw would also log as this object's own error.)
     const state = this.state();
     if (!state) return "unknown-order";
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(state, { type: "react", to: event, at: now() }, event.id, { news: event });
+    this.handle(state, { type: "react", to: event, at: now() }, event.id, { news: event, delivery });
     return "processed";
   }
 
@@ -286,8 +287,13 @@ export class Order extends PublishingObject<Env> {
     causationid: string,
     {
       news,
+      delivery,
       placement,
-    }: { news?: AnyPizzaEvent; placement?: { fingerprint: string; traceparent: string } } = {},
+    }: {
+      news?: AnyPizzaEvent;
+      delivery?: QueueDelivery;
+      placement?: { fingerprint: string; traceparent: string };
+    } = {},
   ): Decision<NewEvent> {
     const decision = decide(command, state);
     if (!decision.ok || (decision.events.length === 0 && !news)) return decision;
@@ -297,7 +303,7 @@ export class Order extends PublishingObject<Env> {
       () => {
         if (placement) this.createTables();
         if (!news) return;
-        this.inbox.remember(news);
+        this.inbox.remember(news, delivery);
         current = this.apply(current, news);
       },
       () => {
@@ -479,5 +485,18 @@ export class Order extends PublishingObject<Env> {
 
   override webSocketError(ws: WebSocket): void {
     closeLiveSocket(ws, 1011, "error");
+  }
+
+  /**
+   * What the order knows for operators' timeline (GET /ops/orders/{orderId}/timeline, operator role,
+   * checked by the ops API): its customer, every fact it applied (its own and other contexts'), and its
+   * inbox (which of them orders' handlers applied, when, after how many attempts). Undefined, and
+   * nothing stored, for an order never placed.
+   */
+  timelineFacts(): { customerId: string; applied: PizzaEvent[]; handled: InboxEntry[] } | undefined {
+    const row = this.row();
+    if (!row) return undefined;
+    const applied = this.appliedEvents(row.customer_id)!;
+    return { customerId: row.customer_id, applied, handled: this.inbox.entries() };
   }
 }

@@ -1,4 +1,4 @@
-import type { HandlerOutcome } from "../../shared/consumer/harness";
+import type { HandlerOutcome, QueueDelivery } from "../../shared/consumer/harness";
 import { createEvent, type PizzaEvent } from "../../shared/events/envelope";
 import type { Money } from "../../shared/events/catalog/money";
 import { PublishingObject, type BusEnv } from "../../shared/durable/publishing-object";
@@ -103,9 +103,9 @@ export class Payment extends PublishingObject<BusEnv> {
   // ---- Commands from orders -----------------------------------------------------------------------
 
   /** TakePayment: asks the card processor and waits for its answer (nothing is announced yet). */
-  async takePayment(event: TakePayment): Promise<HandlerOutcome> {
+  async takePayment(event: TakePayment, delivery?: QueueDelivery): Promise<HandlerOutcome> {
     if (this.inbox.has(event)) return "duplicate";
-    const { next, events } = this.handle(commandOf("take-payment", event), event);
+    const { next, events } = this.handle(commandOf("take-payment", event), event, delivery);
     // The payment was just requested: wake when the card processor's answer is due (if it ever is).
     const due = answerDueAt(next);
     if (events.some((e) => e.type === "payment-requested") && due !== undefined) await this.wakeAt(due);
@@ -113,16 +113,16 @@ export class Payment extends PublishingObject<BusEnv> {
   }
 
   /** VoidPayment: the order was cancelled while it waited; stop the charge (or give back what was taken). */
-  voidPayment(event: VoidPayment): HandlerOutcome {
+  voidPayment(event: VoidPayment, delivery?: QueueDelivery): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(commandOf("void-payment", event), event);
+    this.handle(commandOf("void-payment", event), event, delivery);
     return "processed";
   }
 
   /** RefundPayment: gives a taken payment back; queues keep no order, so it may come before the take. */
-  refundPayment(event: RefundPayment): HandlerOutcome {
+  refundPayment(event: RefundPayment, delivery?: QueueDelivery): HandlerOutcome {
     if (this.inbox.has(event)) return "duplicate";
-    this.handle(commandOf("refund-payment", event), event);
+    this.handle(commandOf("refund-payment", event), event, delivery);
     return "processed";
   }
 
@@ -169,6 +169,7 @@ export class Payment extends PublishingObject<BusEnv> {
   private handle(
     command: PaymentCommand,
     inbound?: TakePayment | RefundPayment | VoidPayment,
+    delivery?: QueueDelivery,
   ): { next: PaymentState; events: PaymentEvent[] } {
     const state = this.load();
     const decision = paymentDecider.decide(command, state);
@@ -211,7 +212,7 @@ export class Payment extends PublishingObject<BusEnv> {
       // for the card's answer.
       this.record(
         () => {
-          if (inbound) this.inbox.remember(inbound);
+          if (inbound) this.inbox.remember(inbound, delivery);
           apply();
         },
         () => this.announce(published.map((e) => createEvent(e.type, e.data, causationOf(e, next)))),
@@ -219,7 +220,7 @@ export class Payment extends PublishingObject<BusEnv> {
     } else if (inbound) {
       // Nothing to publish and no new answer to await: the alarm stays as it was (a cancelled payment
       // never has one). A command that changed nothing is still remembered, so it is a duplicate next time.
-      this.inbox.once(inbound, apply);
+      this.inbox.once(inbound, delivery, apply);
     } else if (events.length > 0) {
       this.ctx.storage.transactionSync(apply);
     }

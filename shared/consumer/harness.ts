@@ -48,8 +48,17 @@ import { DEPRECATED_READS_SHARDS, deprecatedReadsNames } from "./deprecated-read
  */
 export type HandlerOutcome = "processed" | "duplicate";
 
+/**
+ * The queue delivery that brought an event: `attempts` is 1 on the first delivery, more after retries.
+ * Handlers pass it on to the inbox that applies the event, so operators see in an order's timeline how
+ * many attempts each handling took (GET /ops/orders/{orderId}/timeline).
+ */
+export interface QueueDelivery {
+  attempts: number;
+}
+
 export type EventHandlers<T extends EventType, Env> = {
-  [K in T]: (event: PizzaEvent<K>, env: Env) => Promise<HandlerOutcome>;
+  [K in T]: (event: PizzaEvent<K>, env: Env, delivery: QueueDelivery) => Promise<HandlerOutcome>;
 };
 
 /**
@@ -163,12 +172,16 @@ export function consumeEvents<T extends EventType, Env extends FaultSettings & C
       );
     }
     try {
-      const handler = handlers[event.type as T] as (e: PizzaEvent, env: Env) => Promise<HandlerOutcome>;
+      const handler = handlers[event.type as T] as (
+        e: PizzaEvent,
+        env: Env,
+        delivery: QueueDelivery,
+      ) => Promise<HandlerOutcome>;
       const injected = handlerFailure(faultsIn(env));
       const who = subscription.subscriber;
       if (injected === "before")
         throw new InjectedFault(`${who}: the handler failed before applying the event`);
-      const outcome = await handler(event, env);
+      const outcome = await handler(event, env, { attempts: message.attempts });
       if (injected === "after")
         throw new InjectedFault(`${who}: the ack was lost after the event was ${outcome}`);
       message.ack();

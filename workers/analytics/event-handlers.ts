@@ -11,10 +11,10 @@ export const analyticsEventHandlers = consumeEvents<keyof typeof analyticsSubscr
   subscription: analyticsSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.confirmed.v2": (event, env) => {
+    "com.plantbasedpizza.order.confirmed.v2": (event, env, delivery) => {
       const { day } = ledgerDay(event.data.confirmedAt);
       const ledger = ledgerOf(event.data.orderId, day, revenueShards(env.REVENUE_SHARDS));
-      return env.REVENUE.getByName(ledger.name).countOrder(event, ledger.bucket);
+      return env.REVENUE.getByName(ledger.name).countOrder(event, ledger.bucket, delivery);
     },
   },
 });

@@ -7,11 +7,11 @@ export const collectionEventHandlers = consumeEvents<keyof typeof collectionSubs
   subscription: collectionSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env) =>
+    "com.plantbasedpizza.order.ready-for-collection.v1": (event, env, delivery) =>
       withEachEventOnBoard(
         env,
         event.data.orderId,
-        env.COUNTER.getByName(event.data.orderId).putOnCounter(event),
+        env.COUNTER.getByName(event.data.orderId).putOnCounter(event, delivery),
       ),
   },
 });

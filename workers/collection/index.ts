@@ -9,6 +9,11 @@ export { CounterBoard } from "../../durable-objects/collection/counter-board";
 /** The counter staff's API, reached through the gateway's service binding. */
 export class CollectionApi extends ContextEntrypoint<Env> {
   protected readonly api = collectionApi;
+
+  /** What collection handled about the order (its counter's inbox), for operators' order timeline. */
+  handledAbout(orderId: string) {
+    return this.env.COUNTER.getByName(orderId).handledEvents();
+  }
 }
 
 export default {

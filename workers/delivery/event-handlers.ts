@@ -10,14 +10,14 @@ export const deliveryEventHandlers = consumeEvents<keyof typeof deliverySubscrip
   subscription: deliverySubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.customer.address-added.v1": (event, env) =>
-      env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event),
-    "com.plantbasedpizza.order.ready-for-delivery.v1": async (event, env) => {
+    "com.plantbasedpizza.customer.address-added.v1": (event, env, delivery) =>
+      env.DELIVERY_ADDRESSES.getByName(event.data.customerId).addAddress(event, delivery),
+    "com.plantbasedpizza.order.ready-for-delivery.v1": async (event, env, delivery) => {
       const { orderId, customerId, deliveryAddressId } = event.data;
       const outcome = await withEachEventOnBoard(
         env,
         orderId,
-        env.DELIVERIES.getByName(orderId).openDelivery(event),
+        env.DELIVERIES.getByName(orderId).openDelivery(event, delivery),
       );
       // The address event may still be on its way (queues keep no order): failing makes the harness retry.
       if (outcome === "address-not-copied-yet")

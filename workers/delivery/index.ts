@@ -13,6 +13,11 @@ export { DeliveryBoard } from "../../durable-objects/delivery/delivery-board";
 /** The drivers' API, reached through the gateway's service binding. */
 export class DeliveryApi extends ContextEntrypoint<Env> {
   protected readonly api = deliveryApi;
+
+  /** What delivery handled about the order (its delivery's inbox), for operators' order timeline. */
+  handledAbout(orderId: string) {
+    return this.env.DELIVERIES.getByName(orderId).handledEvents();
+  }
 }
 
 export default {

@@ -7,17 +7,17 @@ export const kitchenEventHandlers = consumeEvents<keyof typeof kitchenSubscripti
   subscription: kitchenSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.confirmed.v2": (event, env) =>
+    "com.plantbasedpizza.order.confirmed.v2": (event, env, delivery) =>
       withEachEventOnBoard(
         env,
         event.data.orderId,
-        env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event),
+        env.KITCHEN_TICKETS.getByName(event.data.orderId).openTicket(event, delivery),
       ),
-    "com.plantbasedpizza.order.cancelled.v1": (event, env) =>
+    "com.plantbasedpizza.order.cancelled.v1": (event, env, delivery) =>
       withEachEventOnBoard(
         env,
         event.data.orderId,
-        env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event),
+        env.KITCHEN_TICKETS.getByName(event.data.orderId).withdrawTicket(event, delivery),
       ),
   },
 });

@@ -37,6 +37,11 @@ export class KitchenApi extends ContextEntrypoint<Env> {
       );
     return outcome;
   }
+
+  /** What the kitchen handled about the order (its ticket's inbox), for operators' order timeline. */
+  handledAbout(orderId: string) {
+    return this.env.KITCHEN_TICKETS.getByName(orderId).handledEvents();
+  }
 }
 
 export default {

@@ -6,7 +6,7 @@ export const loyaltyEventHandlers = consumeEvents<keyof typeof loyaltySubscripti
   subscription: loyaltySubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.order.completed.v1": (event, env) =>
-      env.LOYALTY_ACCOUNTS.getByName(event.data.customerId).awardPoints(event),
+    "com.plantbasedpizza.order.completed.v1": (event, env, delivery) =>
+      env.LOYALTY_ACCOUNTS.getByName(event.data.customerId).awardPoints(event, delivery),
   },
 });

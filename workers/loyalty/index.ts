@@ -8,6 +8,14 @@ export { LoyaltyAccount } from "../../durable-objects/loyalty/loyalty-account";
 /** The customers' loyalty API, reached through the gateway's service binding. */
 export class LoyaltyApi extends ContextEntrypoint<Env> {
   protected readonly api = loyaltyApi;
+
+  /**
+   * What loyalty handled about the order, for operators' order timeline: the events about it in its
+   * customer's account (one account per customer, so orders, which knows the customer, names it).
+   */
+  handledAbout(orderId: string, customerId: string) {
+    return this.env.LOYALTY_ACCOUNTS.getByName(customerId).handledEvents({ subject: orderId });
+  }
 }
 
 export default {

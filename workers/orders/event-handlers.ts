@@ -1,4 +1,4 @@
-import { consumeEvents, contextOperations } from "../../shared/consumer/harness";
+import { consumeEvents, contextOperations, type QueueDelivery } from "../../shared/consumer/harness";
 import type { AnyPizzaEvent, PizzaEvent } from "../../shared/events/envelope";
 import { ordersSubscription } from "./subscriptions";
 
@@ -8,8 +8,12 @@ import { ordersSubscription } from "./subscriptions";
  * happens next (confirm, cancel, refund, ready, completed: durable-objects/orders/order-decider.ts).
  * Customers' address events feed the customer's address book.
  */
-const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, env: Env) => {
-  const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event);
+const toTheOrder = async (
+  event: AnyPizzaEvent & { data: { orderId: string } },
+  env: Env,
+  delivery: QueueDelivery,
+) => {
+  const outcome = await env.ORDERS.getByName(event.data.orderId).applyEvent(event, delivery);
   if (outcome === "unknown-order") throw new Error(`unknown order ${event.data.orderId}`);
   return outcome;
 };
@@ -23,8 +27,9 @@ const toTheOrder = async (event: AnyPizzaEvent & { data: { orderId: string } }, 
 const toTheAddressBook = async (
   event: PizzaEvent<"com.plantbasedpizza.customer.address-added.v1">,
   env: Env,
+  delivery: QueueDelivery,
 ) => {
-  const outcome = await env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event);
+  const outcome = await env.ADDRESS_BOOKS.getByName(event.data.customerId).addressAdded(event, delivery);
   if (outcome === "orders-untold") throw new Error("orders waiting for the address are not all told yet");
   return outcome;
 };

@@ -6,11 +6,11 @@ export const paymentsEventHandlers = consumeEvents<keyof typeof paymentsSubscrip
   subscription: paymentsSubscription,
   ...contextOperations,
   handlers: {
-    "com.plantbasedpizza.payments.take-payment.v1": (event, env) =>
-      env.PAYMENTS.getByName(event.data.orderId).takePayment(event),
-    "com.plantbasedpizza.payments.refund-payment.v1": (event, env) =>
-      env.PAYMENTS.getByName(event.data.orderId).refundPayment(event),
-    "com.plantbasedpizza.payments.void-payment.v1": (event, env) =>
-      env.PAYMENTS.getByName(event.data.orderId).voidPayment(event),
+    "com.plantbasedpizza.payments.take-payment.v1": (event, env, delivery) =>
+      env.PAYMENTS.getByName(event.data.orderId).takePayment(event, delivery),
+    "com.plantbasedpizza.payments.refund-payment.v1": (event, env, delivery) =>
+      env.PAYMENTS.getByName(event.data.orderId).refundPayment(event, delivery),
+    "com.plantbasedpizza.payments.void-payment.v1": (event, env, delivery) =>
+      env.PAYMENTS.getByName(event.data.orderId).voidPayment(event, delivery),
   },
 });

@@ -1,3 +1,4 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { paymentsEventHandlers } from "./event-handlers";
 
 /**
@@ -6,6 +7,17 @@ import { paymentsEventHandlers } from "./event-handlers";
  * announced with an event.
  */
 export { Payment } from "../../durable-objects/payments/payment";
+
+/**
+ * What operators may ask payments, over the orders worker's service binding (PAYMENTS): no HTTP, and
+ * no other way in. Its one question is what payments handled about an order, for the order's timeline.
+ */
+export class PaymentsApi extends WorkerEntrypoint<Env> {
+  /** The commands the order's Payment applied (its inbox). */
+  handledAbout(orderId: string) {
+    return this.env.PAYMENTS.getByName(orderId).handledEvents();
+  }
+}
 
 export default {
   queue: paymentsEventHandlers,

@@ -26,6 +26,7 @@ import { deadLetterQueues as subscriberDeadLetterQueues, subscriptions } from ".
 /** Every dead-letter queue operators can read: the bus's and each subscriber's, and the last resort. */
 const deadLetterQueues = [...subscriberDeadLetterQueues, LAST_RESORT_QUEUE];
 import { newRoutes } from "./app";
+import { timelineRoutes } from "./timeline";
 
 /** The router's QueueMetrics entrypoint (`wrangler types` cannot see another worker's entrypoint). */
 interface SubscriberBacklogs {
@@ -525,4 +526,6 @@ export const opsRoutes = routesOf(newRoutes())
         { field: "id", reason: "no replay has this id" },
       ]);
     return c.json(job);
-  }).app;
+  })
+  // An order's timeline (timeline.ts), behind the same operator check.
+  .app.route("/orders", timelineRoutes);
