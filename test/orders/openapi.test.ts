@@ -92,6 +92,7 @@ describe("GET /openapi.json", () => {
       "GET /loyalty/me/live",
       "GET /kitchen/tickets",
       "GET /delivery/orders/live",
+      "GET /ops/orders/{orderId}/timeline",
     ])
       expect(documented, route).toContain(route);
   });
