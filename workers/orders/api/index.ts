@@ -13,6 +13,7 @@ import { opsRoutes } from "./ops";
 import { orderRoutes } from "./orders";
 import { rateLimits } from "./rate-limits";
 import { schemaRoutes } from "./schemas";
+import { signInRoutes } from "./sign-in";
 
 const SMALL_BODY_KB = 32;
 const ORDER_BODY_KB = 512;
@@ -44,7 +45,8 @@ export const api = new Hono<OrdersApp>()
       next,
     ),
   )
-  .get("/", (c) =>
+  // The API's index; `/` itself is the storefront page (static assets, wrangler.toml [assets]).
+  .get("/api", (c) =>
     c.json({
       service: "plant-based-pizza",
       menu: "/menu",
@@ -66,7 +68,9 @@ export const api = new Hono<OrdersApp>()
   .route("/schemas/events", schemaRoutes)
   .route("/catalog", catalogRoutes)
   .route("/ops", opsRoutes)
-  // Local runs and tests only; in a deploy build this path is a 404 like any unknown one.
+  // Local runs and tests only; in a deploy build these paths are a 404 like any unknown one. Demo
+  // sign-in first: it is how the pages get a token, so it asks for none (the bus door needs an operator).
+  .route("/dev", BUILT_FOR_LOCAL_DEV ? signInRoutes : newRoutes())
   .route("/dev", BUILT_FOR_LOCAL_DEV ? localDevRoutes : newRoutes())
   .route("/", gatewayRoutes)
   .notFound((c) =>
