@@ -177,7 +177,12 @@ function orderParts(/** @type {StoriedOrder} */ order) {
     "ol",
     { class: "steps", "aria-label": "Progress" },
     ...steps.map((step, i) => {
-      const state = step === order.status ? "current" : reached.has(step) || i < current ? "done" : "todo";
+      const state =
+        step === order.status && step !== "completed"
+          ? "current"
+          : reached.has(step) || i < current
+            ? "done"
+            : "todo";
       const when = at[step];
       return el(
         "li",

@@ -139,7 +139,7 @@ function renderBasket() {
   });
   const currency = menu.deliveryFee.price.currency;
   const subtotal = lines.reduce((sum, l) => sum + l.recipe.price.amount * l.quantity, 0);
-  const fee = fulfilment() === "delivery" ? menu.deliveryFee.price.amount : 0;
+  const fee = fulfilment() === "delivery" && lines.length > 0 ? menu.deliveryFee.price.amount : 0;
   show(
     $("#basket-lines"),
     ...(lines.length === 0
