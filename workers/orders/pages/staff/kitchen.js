@@ -1,0 +1,62 @@
+// @ts-check
+/**
+ * The kitchen's screen: every open ticket by state, oldest first, with the cooks' next step on each.
+ * Waiting → Start preparing → Preparing → Pizza baked → Baked → Quality checked → ready to go out.
+ */
+import { staffPage } from "./board.js";
+import { clock, el, orderNumber, waitedFor } from "./dom.js";
+
+/**
+ * A ticket on the kitchen board (GET /kitchen/tickets): the kitchen's own ticket, with when it last moved.
+ * @typedef {import("../../../../durable-objects/kitchen/kitchen-ticket").Ticket & { updatedAt: string }} BoardTicket
+ */
+
+/** @type {Record<string, { label: string; command: string }>} */
+const NEXT = {
+  waiting: { label: "Start preparing", command: "start-preparing" },
+  preparing: { label: "Pizza baked", command: "pizza-baked" },
+  baked: { label: "Quality checked", command: "quality-checked" },
+};
+
+staffPage(
+  /** @type {import("./board.js").BoardSpec<BoardTicket>} */ ({
+    path: "/kitchen/tickets",
+    entries: (body) => body.tickets,
+    lanes: [
+      { status: "waiting", title: "Waiting", empty: "No tickets waiting." },
+      { status: "preparing", title: "Preparing", empty: "Nothing being prepared." },
+      { status: "baked", title: "Baked", empty: "Nothing in the oven's pass." },
+      { status: "quality-checked", title: "Ready to go", empty: "Nothing checked lately." },
+    ],
+    statusOf: (t) => t.status,
+    orderIdOf: (t) => t.orderId,
+    sinceOf: (t) => t.openedAt,
+    describe: (t) => [
+      el(
+        "header",
+        { class: "card-head" },
+        el("span", { class: "order-number" }, orderNumber(t.orderId)),
+        el("span", { class: "card-time" }, `opened ${clock(t.openedAt)} · `, waitedFor(t.openedAt)),
+      ),
+      el(
+        "ul",
+        { class: "items" },
+        ...t.items.map((item) =>
+          el(
+            "li",
+            {},
+            el("span", { class: "quantity" }, `${item.quantity} ×`),
+            " ",
+            el("span", { class: "recipe" }, item.name),
+            item.label ? el("span", { class: "for" }, ` for ${item.label}`) : null,
+            item.notes ? el("span", { class: "notes" }, item.notes) : null,
+          ),
+        ),
+      ),
+    ],
+    next: (t) => {
+      const step = NEXT[t.status];
+      return step && { label: step.label, path: `/kitchen/tickets/${t.orderId}/${step.command}` };
+    },
+  }),
+);
