@@ -1,6 +1,8 @@
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser, openPage, saveScreenshot, SCREENSHOTS, signInThroughPage } from "../support/browser";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
 import { waitFor } from "../support/wait-for";
 
@@ -15,35 +17,17 @@ const pizza = pizzaClient(baseUrl);
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => browser?.close());
 
-async function console_(name: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${baseUrl}/console`);
-  const form = page.locator("#sign-in");
-  await form.locator("input[name=name]").fill(name);
-  await form.locator("select[name=role]").selectOption("operator");
-  await form.locator("button").click();
-  await page.locator("#sections").waitFor({ state: "visible" });
-  return page;
-}
-
-async function screenshot(page: Page, name: string) {
-  mkdirSync("docs/screenshots", { recursive: true });
-  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
+/** The console with an operator signed in through its demo sign-in form. */
+async function openConsole(name: string) {
+  const opened = await openPage(browser, baseUrl);
+  await opened.page.goto("/console");
+  await signInThroughPage(opened.page, name, "operator");
+  await opened.page.locator("#sections").waitFor({ state: "visible" });
+  return opened;
 }
 
 /**
@@ -78,14 +62,14 @@ describe("the operator console", () => {
       return body.deadLetters.find((l) => l.eventId === event.id && l.state === "waiting");
     });
 
-    const page = await console_("Test Operator");
+    const { page, problems } = await openConsole("Test Operator");
     const group = page.locator(".dl-group").filter({ hasText: reason });
     await group.waitFor();
     expect(await group.locator(".waiting-count").textContent()).toBe("1 waiting");
     await group.getByRole("button", { name: "Show letters" }).click();
     const row = group.locator(`tr[data-message-id="${letter.messageId}"]`);
     await row.waitFor();
-    await screenshot(page, "console");
+    await saveScreenshot(page, "console");
 
     await group.getByRole("button", { name: "Redrive it" }).click();
     const notice = page.locator("#notice");
@@ -113,7 +97,8 @@ describe("the operator console", () => {
     await group.getByRole("button", { name: "Discard it" }).click();
     await group.waitFor({ state: "detached" });
     expect(await notice.textContent()).toMatch(/^1 letter discarded/);
-    await page.close();
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 
   it("draws an order's timeline: every context's lifeline, an arrow per handling, causes and effects, the trace", async () => {
@@ -127,7 +112,7 @@ describe("the operator console", () => {
     const traceId = submitted.headers.get("traceparent")?.split("-")[1];
     await pizza.waitForOrder(customer, orderId, "to be completed", (o) => o.status === "completed", 90_000);
 
-    const page = await console_("Test Operator");
+    const { page, problems } = await openConsole("Test Operator");
     await page.getByLabel("Order id").fill(orderId);
     await page.getByRole("button", { name: "Show timeline" }).click();
     const diagram = page.locator("#timeline svg.sequence");
@@ -166,10 +151,12 @@ describe("the operator console", () => {
     if (traceId) expect(await page.locator(".traces").textContent()).toContain(traceId);
 
     await page.locator("#timeline").scrollIntoViewIfNeeded();
-    mkdirSync("docs/screenshots", { recursive: true });
+    // The diagram's own panel: on the whole console page it would be small.
+    mkdirSync(SCREENSHOTS, { recursive: true });
     await page
       .locator("section", { has: page.locator("#timeline") })
-      .screenshot({ path: "docs/screenshots/timeline.png" });
-    await page.close();
+      .screenshot({ path: join(SCREENSHOTS, "timeline.png"), animations: "disabled" });
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser, openPage, saveScreenshot, signInThroughPage } from "../support/browser";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
 import { staffFlows } from "../support/staff-flows";
 import { waitFor } from "../support/wait-for";
@@ -20,46 +20,23 @@ const ARRIVES_MS = 45_000;
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => browser?.close());
 
-async function staffScreen(path: string, name: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${baseUrl}${path}`);
-  await signIn(page, "staff", name);
+/** A staff screen with a staff member signed in through its demo sign-in form, its board showing. */
+async function staffScreen(path: string, name: string) {
+  const opened = await openPage(browser, baseUrl);
+  await opened.page.goto(path);
+  await signInThroughPage(opened.page, name, "staff");
   // The board shows once the list endpoint has answered; the live socket keeps it current from then on.
-  await page.locator(".board").waitFor({ state: "visible" });
-  return page;
-}
-
-/** The demo sign-in form every page has. */
-async function signIn(page: Page, role: "staff" | "operator", name: string) {
-  const form = page.locator("#sign-in");
-  await form.locator("input[name=name]").fill(name);
-  await form.locator("select[name=role]").selectOption(role);
-  await form.locator("button").click();
+  await opened.page.locator(".board").waitFor({ state: "visible" });
+  return opened;
 }
 
 /** The order's card in one lane of the board. */
 const card = (page: Page, status: string, orderId: string): Locator =>
-  page.locator(`.lane[data-status="${status}"] .card[data-order-id="${orderId}"]`);
-
-async function screenshot(page: Page, name: string) {
-  mkdirSync("docs/screenshots", { recursive: true });
-  await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
-}
+  page.locator(`.lane[data-status="${status}"] .board-card[data-order-id="${orderId}"]`);
 
 async function placeOrder(customer: string, body: Record<string, unknown>) {
   const key = uniqueId("order");
@@ -73,7 +50,7 @@ async function placeOrder(customer: string, body: Record<string, unknown>) {
 
 describe("the staff screens", () => {
   it("the kitchen board: orders arrive live, cooks move them on with the buttons, and a step taken elsewhere shows at once", async () => {
-    const page = await staffScreen("/staff/kitchen", "Test Cook");
+    const { page, problems } = await staffScreen("/staff/kitchen", "Test Cook");
     const customer = await pizza.token(uniqueId("nina"));
     const order = (items: { recipeId: string; quantity: number }[]) =>
       placeOrder(customer, { items, fulfilment: "collection" });
@@ -97,21 +74,22 @@ describe("the staff screens", () => {
     await card(page, "waiting", second).getByRole("button", { name: "Start preparing" }).click();
     await card(page, "preparing", second).waitFor();
     await card(page, "waiting", third).waitFor({ timeout: ARRIVES_MS });
-    await screenshot(page, "kitchen");
+    await saveScreenshot(page, "kitchen");
 
     await card(page, "baked", first).getByRole("button", { name: "Quality checked" }).click();
     // Checked: off the cooks' lanes (it may stay a while under "Ready to go").
     await page
-      .locator(`.lane:not([data-status="quality-checked"]) .card[data-order-id="${first}"]`)
+      .locator(`.lane:not([data-status="quality-checked"]) .board-card[data-order-id="${first}"]`)
       .waitFor({ state: "detached" });
     await pizza.waitForOrder(customer, first, "to be ready for collection", (o) =>
       ["ready-for-collection", "quality-checked"].includes(o.status),
     );
-    await page.close();
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 
   it("a step the context refuses says why on the board, and the card stays where it is", async () => {
-    const page = await staffScreen("/staff/drivers", "Test Driver");
+    const { page } = await staffScreen("/staff/drivers", "Test Driver");
     const customer = await pizza.token(uniqueId("omar"));
     const added = await pizza.addAddress(customer, {
       line1: "3 Oregano Lane",
@@ -132,15 +110,15 @@ describe("the staff screens", () => {
     await expect.poll(() => waiting.locator(".address").textContent()).toContain("3 Oregano Lane");
     // No driver's name: the drivers' API refuses the assignment with the field and the reason.
     await waiting.getByRole("button", { name: "Assign driver" }).click();
-    const notice = page.locator("#board-root .notice");
-    await notice.waitFor({ state: "visible" });
-    expect(await notice.textContent()).toMatch(/driverId: /);
+    const refusal = page.locator("#board-root .error");
+    await refusal.waitFor({ state: "visible" });
+    expect(await refusal.textContent()).toMatch(/driverId: /);
     expect(await waiting.isVisible()).toBe(true);
-    await page.close();
+    await page.context().close();
   });
 
   it("the drivers' board: assign a driver, collected by driver, delivered", async () => {
-    const page = await staffScreen("/staff/drivers", "Test Dispatcher");
+    const { page, problems } = await staffScreen("/staff/drivers", "Test Dispatcher");
     const customer = await pizza.token(uniqueId("pia"));
     const added = await pizza.addAddress(customer, {
       line1: "12 Basil Street",
@@ -164,16 +142,17 @@ describe("the staff screens", () => {
     expect(await card(page, "driver-assigned", orderId).locator(".driver").textContent()).toContain("Priya");
     await card(page, "driver-assigned", orderId).getByRole("button", { name: "Collected by driver" }).click();
     await card(page, "out-for-delivery", orderId).waitFor();
-    await screenshot(page, "drivers");
+    await saveScreenshot(page, "drivers");
 
     await card(page, "out-for-delivery", orderId).getByRole("button", { name: "Delivered" }).click();
-    await page.locator(`.card[data-order-id="${orderId}"]`).waitFor({ state: "detached" });
+    await page.locator(`.board-card[data-order-id="${orderId}"]`).waitFor({ state: "detached" });
     await pizza.waitForOrder(customer, orderId, "to be completed", (o) => o.status === "completed");
-    await page.close();
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 
   it("the counter's board: the order waits at the counter until it is handed over", async () => {
-    const page = await staffScreen("/staff/counter", "Test Counter");
+    const { page, problems } = await staffScreen("/staff/counter", "Test Counter");
     const customer = await pizza.token(uniqueId("quinn"));
     const orderId = await placeOrder(customer, {
       items: [{ recipeId: "funghi", quantity: 2 }],
@@ -184,10 +163,11 @@ describe("the staff screens", () => {
 
     const waiting = card(page, "waiting-at-counter", orderId);
     await waiting.waitFor({ timeout: ARRIVES_MS });
-    await screenshot(page, "counter");
+    await saveScreenshot(page, "counter");
     await waiting.getByRole("button", { name: "Collected" }).click();
-    await page.locator(`.card[data-order-id="${orderId}"]`).waitFor({ state: "detached" });
+    await page.locator(`.board-card[data-order-id="${orderId}"]`).waitFor({ state: "detached" });
     await pizza.waitForOrder(customer, orderId, "to be completed", (o) => o.status === "completed");
-    await page.close();
+    expect(problems).toEqual([]);
+    await page.context().close();
   });
 });

@@ -6,18 +6,22 @@
  * sequence diagram. Everything comes from the operators' API (/ops/*, operator role); the console reads
  * it again every 10 seconds while open, and at once after each action.
  */
-import { api, signInForm } from "../app.js";
-import { errorLines } from "../staff/board.js";
-import { add, age, el, preciseClock } from "../staff/dom.js";
+import { api, el, errorBox, startPage } from "../app.js";
+import { age, preciseClock } from "../staff/format.js";
 import { drawTimeline, eventWords } from "./timeline.js";
 
 /**
- * The operators' API bodies (workers/orders/api/ops.ts).
- * @typedef {import("../../../../durable-objects/dead-letters/dead-letter-office").ReasonGroup} ReasonGroup
- * @typedef {import("../../../../durable-objects/dead-letters/dead-letter-office").FiledLetter} FiledLetter
+ * The operators' API bodies (workers/orders/api/ops.ts). The dead-letter shapes are written out here,
+ * not imported from durable-objects/dead-letters/dead-letter-office.ts: that module's SQL calls do not
+ * type-check against the pages' loose stand-ins for the Workers runtime (server-types.d.ts).
+ * @typedef {{ reason: string; count: number; oldestReceivedAt: string; newestReceivedAt: string;
+ *   repeatedFailures: number }} ReasonGroup
+ * @typedef {{ messageId: string; deadLetterQueue: string; queue: string; reason: string; attempts: number;
+ *   eventType?: string; eventId?: string; deadLetteredAt: string; receivedAt: string; body: any;
+ *   state: "waiting" | "redrive-scheduled" | "redriven" | "discarded"; repeatedFailure: boolean;
+ *   repeatedFailures: number }} Letter
  * @typedef {import("../../../router/queue-metrics").QueueBacklog} QueueBacklog
  * @typedef {{ deadLetterQueue: string; waiting: number; reasons: ReasonGroup[] }} DeadLetterQueueGroups
- * @typedef {Omit<FiledLetter, "bodyJson"> & { body: any }} Letter
  * @typedef {{ type: string; since: string; sunset: string; replacedBy: string; migration: string;
  *   subscribers: { subscriber: string; subscribed: boolean; events: number; firstAt: string | null;
  *   lastAt: string | null }[] }} DeprecatedVersion
@@ -41,10 +45,15 @@ const timelineView = byId("timeline");
 const sections = byId("sections");
 const signedOut = byId("signed-out");
 
-/** Tells the operator what happened (an action's result), or what went wrong (our JSON error body). */
-function tell(/** @type {"ok" | "error"} */ kind, /** @type {(Node | string)[]} */ lines) {
-  notice.dataset.kind = kind;
-  notice.replaceChildren(...lines);
+/** Tells the operator what an action did. */
+function tell(/** @type {(Node | string)[]} */ lines) {
+  notice.replaceChildren(el("div", { class: "done", role: "status" }, ...lines));
+  notice.hidden = false;
+}
+
+/** Tells the operator what went wrong, from our JSON error body. */
+function tellError(/** @type {unknown} */ error) {
+  notice.replaceChildren(errorBox(error));
   notice.hidden = false;
 }
 
@@ -68,12 +77,12 @@ async function redrive(deadLetterQueue, which) {
       method: "POST",
       body: { deadLetterQueue, ...which },
     });
-    tell("ok", [
+    tell([
       `${result.scheduled} letter${result.scheduled === 1 ? "" : "s"} scheduled to go back to the queue ${result.scheduled === 1 ? "it" : "each"} failed in, at most ${result.rate.perSecond} a second.`,
       ...result.notRedrivable.map((n) => el("span", {}, ` ${n.messageId} cannot be redriven: ${n.why}`)),
     ]);
   } catch (error) {
-    tell("error", errorLines(error));
+    tellError(error);
   }
   await refreshDeadLetters();
 }
@@ -89,9 +98,9 @@ async function discard(
       method: "POST",
       body: { deadLetterQueue, messageIds, reason },
     });
-    tell("ok", [`${result.discarded} letter${result.discarded === 1 ? "" : "s"} discarded: ${reason}`]);
+    tell([`${result.discarded} letter${result.discarded === 1 ? "" : "s"} discarded: ${reason}`]);
   } catch (error) {
-    tell("error", errorLines(error));
+    tellError(error);
   }
   await refreshDeadLetters();
 }
@@ -189,7 +198,7 @@ function groupCard(
     showLetters.textContent = opening ? "Hide letters" : "Show letters";
     showLetters.setAttribute("aria-expanded", String(opening));
     letters.hidden = !opening;
-    if (opening) await loadLetters().catch((error) => tell("error", errorLines(error)));
+    if (opening) await loadLetters().catch((error) => tellError(error));
   });
   startDiscard.addEventListener("click", () => {
     discardForm.hidden = !discardForm.hidden;
@@ -200,10 +209,9 @@ function groupCard(
     const ids = (await lettersOf(queue, group.reason)).map((l) => l.messageId);
     if (ids.length) await discard(queue, ids, discardReason.value.trim());
   });
-  if (open) void loadLetters().catch((error) => tell("error", errorLines(error)));
+  if (open) void loadLetters().catch((error) => tellError(error));
 
-  add(
-    card,
+  card.append(
     el(
       "header",
       {},
@@ -394,9 +402,7 @@ async function showTimeline(/** @type {string} */ orderId) {
         : el("p", { class: "meta" }, "No events recorded for this order yet."),
     );
   } catch (error) {
-    timelineView.replaceChildren(
-      el("div", { class: "notice", "data-kind": "error", role: "alert" }, ...errorLines(error)),
-    );
+    timelineView.replaceChildren(errorBox(error));
   }
 }
 
@@ -415,7 +421,7 @@ let timer;
 async function refresh() {
   const results = await Promise.allSettled([refreshDeadLetters(), refreshQueues(), refreshDeprecations()]);
   const failed = results.find((r) => r.status === "rejected");
-  if (failed) tell("error", errorLines(failed.reason));
+  if (failed) tellError(failed.reason);
 }
 
 function signedInAs(/** @type {unknown} */ principal) {
@@ -431,4 +437,4 @@ function signedInAs(/** @type {unknown} */ principal) {
 }
 
 byId("refresh").addEventListener("click", () => void refresh());
-signInForm(byId("sign-in"), { role: "operator", onChange: signedInAs });
+startPage({ role: "operator", onSession: (session) => signedInAs(session?.principal) });

@@ -7,7 +7,8 @@
  * the events it caused, and links them in the left gutter, so a chain (submitted → take payment →
  * payment taken → confirmed → …) can be followed by eye.
  */
-import { add, el, preciseClock } from "../staff/dom.js";
+import { el } from "../app.js";
+import { preciseClock } from "../staff/format.js";
 
 /**
  * The timeline endpoint's contract (workers/orders/api/timeline.ts).
@@ -79,7 +80,7 @@ const SVG = "http://www.w3.org/2000/svg";
 function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  add(node, ...children);
+  node.append(...children);
   return node;
 }
 
@@ -133,8 +134,7 @@ export function drawTimeline(timeline) {
   // Lifelines with their contexts' names on top.
   for (const context of contexts) {
     const x = laneX(context);
-    add(
-      diagram,
+    diagram.append(
       svg("line", { class: "lifeline", x1: x, y1: HEAD_H, x2: x, y2: height - 8 }),
       svg("rect", { class: "lane-head", x: x - 60, y: 8, width: 120, height: HEAD_H - 14, rx: 8 }),
       svg("text", { class: "lane-name", x, y: 8 + (HEAD_H - 14) / 2 + 5, "text-anchor": "middle" }, context),
@@ -158,8 +158,7 @@ export function drawTimeline(timeline) {
         "aria-label": `${eventWords(event.type)} at ${preciseClock(event.time)}`,
       })
     );
-    add(
-      row,
+    row.append(
       svg("rect", { class: "hit", x: 0, y: y - ROW_H / 2 - 2, width, height: ROW_H }),
       svg("text", { class: "time", x: 8, y: y - 2 }, preciseClock(event.time)),
       svg("text", { class: "offset", x: 8, y: y + 13 }, offset(event.time, first)),
@@ -168,8 +167,7 @@ export function drawTimeline(timeline) {
     const left = Math.min(from, ...targets);
     const right = Math.max(from, ...targets);
     const labelX = targets.some((x) => x !== from) ? (left + right) / 2 : from + 36;
-    add(
-      row,
+    row.append(
       svg(
         "text",
         {
@@ -183,8 +181,7 @@ export function drawTimeline(timeline) {
       svg("circle", { class: "origin", cx: from, cy: y, r: 4 }),
     );
     if (event.handledBy.length === 0)
-      add(
-        row,
+      row.append(
         svg("text", { class: "note", x: from + 10, y: y + 16 }, "handled by no context that keeps a record"),
       );
     event.handledBy.forEach((handling, k) => {
@@ -195,8 +192,7 @@ export function drawTimeline(timeline) {
       const arrow = svg("g", { class: `arrow${bad ? " failed" : ""}`, "data-context": handling.context });
       if (to === from) {
         // The producer applied its own event (orders records its events in the order's read model).
-        add(
-          arrow,
+        arrow.append(
           svg("path", { class: "shaft", d: `M ${from} ${y - 5} c 34 -6 34 16 4 12` }),
           svg("path", { class: "head", d: `M ${from + 4} ${y + 7} l 7 -4 l -1 8 z` }),
           svg("text", { class: "note", x: from + 34, y: y + 14 }, handlingNote(handling)),
@@ -204,8 +200,7 @@ export function drawTimeline(timeline) {
       } else {
         const dir = to > from ? 1 : -1;
         const tip = to - dir * 4;
-        add(
-          arrow,
+        arrow.append(
           svg("line", { class: "shaft", x1: from, y1: y, x2: tip - dir * 8, y2: y }),
           svg("path", { class: "head", d: `M ${tip} ${y} l ${-dir * 10} -5 l 0 10 z` }),
           svg(
@@ -215,18 +210,17 @@ export function drawTimeline(timeline) {
           ),
         );
       }
-      add(
-        arrow,
+      arrow.append(
         svg("title", {}, `${handling.context}: ${handlingNote(handling)} at ${preciseClock(handling.at)}`),
       );
-      add(row, arrow);
+      row.append(arrow);
     });
-    add(row, svg("title", {}, `${event.type}\n${event.id}`));
+    row.append(svg("title", {}, `${event.type}\n${event.id}`));
     rows.set(event.id, row);
-    add(diagram, row);
+    diagram.append(row);
   });
 
-  add(diagram, links);
+  diagram.append(links);
 
   const details = el(
     "div",

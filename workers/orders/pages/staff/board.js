@@ -6,8 +6,8 @@
  * order for the next step, sent as the existing staff command. The board is never moved by the page
  * itself: a step shows once the context has taken it, so two screens never disagree.
  */
-import { api, live, signInForm } from "../app.js";
-import { add, el, waited } from "./dom.js";
+import { api, el, errorBox, live, startPage } from "../app.js";
+import { waited } from "./format.js";
 
 /**
  * @typedef {object} Step the next thing staff do to an order, as a staff command
@@ -38,10 +38,10 @@ import { add, el, waited } from "./dom.js";
  */
 export function mountBoard(root, spec) {
   const status = el("p", { class: "live-status", "data-state": "connecting", role: "status" }, "Connecting…");
-  const message = el("div", { class: "notice", role: "alert", hidden: true });
+  const message = el("div", { class: "board-error", hidden: true });
   const lanes = new Map(
     spec.lanes.map((lane) => {
-      const list = el("ol", { class: "cards" });
+      const list = el("ol", { class: "board-cards" });
       const empty = el("p", { class: "lane-empty" }, lane.empty);
       const count = el("span", { class: "count" }, "0");
       const section = el(
@@ -60,16 +60,16 @@ export function mountBoard(root, spec) {
     { class: "signed-out" },
     "Sign in as staff to see the board. It moves by itself as orders arrive and move on.",
   );
-  add(root, status, message, signedOut, board);
+  root.append(status, message, signedOut, board);
 
   /** Each order's card, kept across updates so what staff typed in it (a driver's name) stays. */
   /** @type {Map<string, { key: string; card: HTMLElement }>} */
   const cards = new Map();
-  /** @type {{ close(): void } | undefined} */
+  /** @type {{ stop(): void } | undefined} */
   let feed;
 
   function showError(/** @type {unknown} */ error) {
-    message.replaceChildren(...errorLines(error));
+    message.replaceChildren(errorBox(error));
     message.hidden = false;
   }
 
@@ -91,7 +91,7 @@ export function mountBoard(root, spec) {
         cards.set(orderId, kept);
       }
       const lane = lanes.get(spec.statusOf(entry));
-      if (lane) add(lane.list, kept.card);
+      if (lane) lane.list.append(kept.card);
     }
     for (const orderId of [...cards.keys()]) if (!seen.has(orderId)) cards.delete(orderId);
     for (const lane of lanes.values()) {
@@ -107,8 +107,12 @@ export function mountBoard(root, spec) {
    */
   function drawCard(entry, previous) {
     const orderId = spec.orderIdOf(entry);
-    const card = el("li", { class: "card", "data-order-id": orderId, "data-status": spec.statusOf(entry) });
-    add(card, ...spec.describe(entry));
+    const card = el("li", {
+      class: "board-card",
+      "data-order-id": orderId,
+      "data-status": spec.statusOf(entry),
+    });
+    card.append(...spec.describe(entry));
     // Within one lane the card's extra part (an input, a fetched address) stays as it was.
     const kept =
       previous?.dataset.status === spec.statusOf(entry)
@@ -117,11 +121,11 @@ export function mountBoard(root, spec) {
     const extra = kept ?? spec.extra?.(entry);
     if (extra) {
       if (extra instanceof Element) extra.classList.add("card-extra");
-      add(card, extra);
+      card.append(extra);
     }
     const step = spec.next(entry);
     if (step) {
-      const button = el("button", { type: "button", class: "step" }, step.label);
+      const button = el("button", { type: "button", class: "primary step" }, step.label);
       button.addEventListener("click", async () => {
         button.disabled = true;
         message.hidden = true;
@@ -136,27 +140,27 @@ export function mountBoard(root, spec) {
           button.disabled = false;
         }
       });
-      add(card, el("div", { class: "card-actions" }, button));
+      card.append(el("div", { class: "card-actions" }, button));
     }
     return card;
   }
 
-  function connected(/** @type {unknown} */ body) {
+  /** The board as the context sent it (the list endpoint's answer, or a live message). */
+  function received(/** @type {unknown} */ body) {
     board.hidden = false;
     signedOut.hidden = true;
-    status.dataset.state = "live";
-    status.textContent = `Live · updated ${new Date().toLocaleTimeString()}`;
+    status.textContent = `Live · updated ${new Date().toLocaleTimeString("en-GB")}`;
     draw(spec.entries(body));
   }
 
   async function start() {
-    feed?.close();
+    feed?.stop();
     feed = undefined;
     cards.clear();
     message.hidden = true;
     try {
       // The first read shows the board at once and surfaces a refusal (403) as a readable error.
-      connected(await api(spec.path));
+      received(await api(spec.path));
     } catch (error) {
       board.hidden = true;
       status.dataset.state = "off";
@@ -164,13 +168,22 @@ export function mountBoard(root, spec) {
       showError(error);
       return;
     }
-    feed = live(`${spec.path}/live`, (/** @type {any} */ data) => {
-      if (data?.type === "board") connected(data.board);
-    });
+    feed = live(
+      `${spec.path}/live`,
+      (/** @type {any} */ data) => {
+        if (data?.type === "board") received(data.board);
+      },
+      {
+        onState: (state) => {
+          status.dataset.state = state === "open" ? "live" : "connecting";
+          if (state === "closed") status.textContent = "Reconnecting…";
+        },
+      },
+    );
   }
 
   function stop() {
-    feed?.close();
+    feed?.stop();
     feed = undefined;
     cards.clear();
     board.hidden = true;
@@ -188,25 +201,15 @@ export function mountBoard(root, spec) {
   return { start, stop };
 }
 
-/** An error from the API (our JSON error body) or the network, as lines people can read. */
-export function errorLines(/** @type {any} */ error) {
-  const lines = [el("strong", {}, error?.message ?? String(error))];
-  for (const issue of error?.issues ?? []) lines.push(el("span", {}, ` ${issue.field}: ${issue.reason}`));
-  return lines;
-}
-
 /**
- * A staff page: the demo sign-in for staff in `signIn`, and the board in `root`, started on sign-in.
+ * A staff page: the demo sign-in for staff at the top, and the board in `#board-root`, started on
+ * sign-in and stopped on sign-out.
  * @template T
  * @param {BoardSpec<T>} spec
  */
 export function staffPage(spec) {
   const root = document.getElementById("board-root");
-  const signIn = document.getElementById("sign-in");
-  if (!root || !signIn) throw new Error("the page needs #board-root and #sign-in");
+  if (!root) throw new Error("the page needs #board-root");
   const board = mountBoard(root, spec);
-  signInForm(signIn, {
-    role: "staff",
-    onChange: (/** @type {unknown} */ principal) => (principal ? board.start() : board.stop()),
-  });
+  startPage({ role: "staff", onSession: (session) => (session ? board.start() : board.stop()) });
 }

@@ -4,7 +4,8 @@
  * handed over with "Collected".
  */
 import { staffPage } from "./board.js";
-import { clock, el, orderNumber, waitedFor } from "./dom.js";
+import { el } from "../app.js";
+import { clock, orderNumber, waitedFor } from "./format.js";
 
 /**
  * An order on the counter's board (GET /collection/orders).

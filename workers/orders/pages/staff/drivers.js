@@ -5,9 +5,9 @@
  * Delivered. The address comes from delivery's own copy (GET /delivery/orders/{orderId}), read once per
  * card: the board itself carries no addresses.
  */
-import { api } from "../app.js";
+import { api, el } from "../app.js";
 import { staffPage } from "./board.js";
-import { add, el, orderNumber, waitedFor } from "./dom.js";
+import { orderNumber, waitedFor } from "./format.js";
 
 /**
  * A delivery on the drivers' board (GET /delivery/orders).
@@ -77,8 +77,7 @@ staffPage(
     extra: (d) => {
       const extra = el("div", {}, addressBlock(d.orderId));
       if (d.status === "waiting-for-driver")
-        add(
-          extra,
+        extra.append(
           el(
             "label",
             { class: "field" },

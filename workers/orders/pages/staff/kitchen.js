@@ -4,7 +4,8 @@
  * Waiting → Start preparing → Preparing → Pizza baked → Baked → Quality checked → ready to go out.
  */
 import { staffPage } from "./board.js";
-import { clock, el, orderNumber, waitedFor } from "./dom.js";
+import { el } from "../app.js";
+import { clock, orderNumber, waitedFor } from "./format.js";
 
 /**
  * A ticket on the kitchen board (GET /kitchen/tickets): the kitchen's own ticket, with when it last moved.
@@ -45,11 +46,11 @@ staffPage(
           el(
             "li",
             {},
-            el("span", { class: "quantity" }, `${item.quantity} ×`),
+            el("span", { class: "item-quantity" }, `${item.quantity} ×`),
             " ",
-            el("span", { class: "recipe" }, item.name),
-            item.label ? el("span", { class: "for" }, ` for ${item.label}`) : null,
-            item.notes ? el("span", { class: "notes" }, item.notes) : null,
+            el("span", { class: "item-name" }, item.name),
+            item.label ? el("span", { class: "item-for" }, ` for ${item.label}`) : null,
+            item.notes ? el("span", { class: "item-notes" }, item.notes) : null,
           ),
         ),
       ),

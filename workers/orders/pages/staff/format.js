@@ -1,42 +1,10 @@
 // @ts-check
-/**
- * Small DOM helpers for the staff screens and the operator console: building elements from data with
- * textContent only (never innerHTML), so nothing an order or a dead letter carries can run as markup.
- */
+import { el } from "../app.js";
 
 /**
- * An element with attributes (a `class`, `data-*`, `aria-*`, …; `false`/`undefined` ones are left out)
- * and children (strings become text).
- * @template {keyof HTMLElementTagNameMap} K
- * @param {K} tag
- * @param {Record<string, string | number | boolean | undefined>} [attrs]
- * @param {(Node | string | false | null | undefined)[]} children
- * @returns {HTMLElementTagNameMap[K]}
+ * What the staff screens and the operator console say about orders and time: short order numbers,
+ * clock times, how long something has waited.
  */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === false) continue;
-    node.setAttribute(name, value === true ? "" : String(value));
-  }
-  return add(node, ...children);
-}
-
-/**
- * Appends children to a node (strings as text; `false`, null and undefined left out). `append` would
- * do, but the pages are type-checked beside the Workers runtime's types, whose HTMLRewriter `Element`
- * merges into the DOM's and hides its `append`.
- * @template {Node} N
- * @param {N} parent
- * @param {(Node | string | false | null | undefined)[]} children
- * @returns {N}
- */
-export function add(parent, ...children) {
-  for (const child of children)
-    if (child !== false && child != null)
-      parent.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-  return parent;
-}
 
 /** A short order number people can read out ("#1A2B3C"), from an order id (a UUID). */
 export const orderNumber = (/** @type {string} */ orderId) => `#${orderId.slice(0, 6).toUpperCase()}`;
