@@ -69,6 +69,7 @@ describe("the operator console", () => {
     await group.getByRole("button", { name: "Show letters" }).click();
     const row = group.locator(`tr[data-message-id="${letter.messageId}"]`);
     await row.waitFor();
+    await page.mouse.move(0, 0); // no hover state in the picture
     await saveScreenshot(page, "console");
 
     await group.getByRole("button", { name: "Redrive it" }).click();
@@ -150,12 +151,20 @@ describe("the operator console", () => {
     expect(await page.locator(".event-details .caused-by").textContent()).toContain("Take payment");
     if (traceId) expect(await page.locator(".traces").textContent()).toContain(traceId);
 
-    await page.locator("#timeline").scrollIntoViewIfNeeded();
-    // The diagram's own panel: on the whole console page it would be small.
+    // The diagram's own panel, cut from the whole page (on the whole console it would be small; an
+    // element screenshot would have the sticky header over it).
+    const panel = await page.locator("section", { has: page.locator("#timeline") }).evaluate((section) => {
+      const r = section.getBoundingClientRect();
+      return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+    });
+    await page.mouse.move(0, 0);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page
-      .locator("section", { has: page.locator("#timeline") })
-      .screenshot({ path: join(SCREENSHOTS, "timeline.png"), animations: "disabled" });
+    await page.screenshot({
+      path: join(SCREENSHOTS, "timeline.png"),
+      fullPage: true,
+      clip: panel,
+      animations: "disabled",
+    });
     expect(problems).toEqual([]);
     await page.context().close();
   });

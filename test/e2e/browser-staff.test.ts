@@ -74,6 +74,7 @@ describe("the staff screens", () => {
     await card(page, "waiting", second).getByRole("button", { name: "Start preparing" }).click();
     await card(page, "preparing", second).waitFor();
     await card(page, "waiting", third).waitFor({ timeout: ARRIVES_MS });
+    await page.mouse.move(0, 0); // no hover state in the picture
     await saveScreenshot(page, "kitchen");
 
     await card(page, "baked", first).getByRole("button", { name: "Quality checked" }).click();
@@ -142,6 +143,7 @@ describe("the staff screens", () => {
     expect(await card(page, "driver-assigned", orderId).locator(".driver").textContent()).toContain("Priya");
     await card(page, "driver-assigned", orderId).getByRole("button", { name: "Collected by driver" }).click();
     await card(page, "out-for-delivery", orderId).waitFor();
+    await page.mouse.move(0, 0); // no hover state in the picture
     await saveScreenshot(page, "drivers");
 
     await card(page, "out-for-delivery", orderId).getByRole("button", { name: "Delivered" }).click();
@@ -163,6 +165,7 @@ describe("the staff screens", () => {
 
     const waiting = card(page, "waiting-at-counter", orderId);
     await waiting.waitFor({ timeout: ARRIVES_MS });
+    await page.mouse.move(0, 0); // no hover state in the picture
     await saveScreenshot(page, "counter");
     await waiting.getByRole("button", { name: "Collected" }).click();
     await page.locator(`.board-card[data-order-id="${orderId}"]`).waitFor({ state: "detached" });

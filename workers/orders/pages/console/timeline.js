@@ -173,7 +173,8 @@ export function drawTimeline(timeline) {
         {
           class: "label",
           x: labelX,
-          y: y - 9,
+          // Above the highest of the row's arrows (several handlers' arrows are drawn a little apart).
+          y: y - 9 - ((event.handledBy.length - 1) / 2) * 7,
           "text-anchor": targets.some((x) => x !== from) ? "middle" : "start",
         },
         eventWords(event.type),
@@ -181,9 +182,7 @@ export function drawTimeline(timeline) {
       svg("circle", { class: "origin", cx: from, cy: y, r: 4 }),
     );
     if (event.handledBy.length === 0)
-      row.append(
-        svg("text", { class: "note", x: from + 10, y: y + 16 }, "handled by no context that keeps a record"),
-      );
+      row.append(svg("text", { class: "note", x: from + 10, y: y + 16 }, "no context recorded handling it"));
     event.handledBy.forEach((handling, k) => {
       // Several handlers: each arrow a little apart, so a long one does not hide a short one.
       const y = rowY(i) + (k - (event.handledBy.length - 1) / 2) * 7;
