@@ -52,12 +52,15 @@ describe("the staff screens", () => {
   it("the kitchen board: orders arrive live, cooks move them on with the buttons, and a step taken elsewhere shows at once", async () => {
     const { page, problems } = await staffScreen("/staff/kitchen", "Test Cook");
     const customer = await pizza.token(uniqueId("nina"));
-    const order = (items: { recipeId: string; quantity: number }[]) =>
+    const order = (items: { recipeId: string; quantity: number; label?: string; notes?: string }[]) =>
       placeOrder(customer, { items, fulfilment: "collection" });
     // Placed after the board was open: only the live feed can bring them.
     const first = await order([{ recipeId: "margherita", quantity: 2 }]);
     const second = await order([{ recipeId: "funghi", quantity: 1 }]);
-    const third = await order([{ recipeId: "verdure", quantity: 1 }]);
+    const third = await order([
+      { recipeId: "verdure", quantity: 1, label: "Sam", notes: "No garlic: allergy" },
+      { recipeId: "margherita", quantity: 1 },
+    ]);
 
     await card(page, "waiting", first).waitFor({ timeout: ARRIVES_MS });
     expect(await card(page, "waiting", first).locator(".items").textContent()).toContain("2 × Margherita");
@@ -74,6 +77,11 @@ describe("the staff screens", () => {
     await card(page, "waiting", second).getByRole("button", { name: "Start preparing" }).click();
     await card(page, "preparing", second).waitFor();
     await card(page, "waiting", third).waitFor({ timeout: ARRIVES_MS });
+    // What the cooks must know is on the ticket, opened from the card.
+    await card(page, "waiting", third).getByText("Notes for the cooks").click();
+    await expect
+      .poll(() => card(page, "waiting", third).locator(".ticket-notes").textContent())
+      .toMatch(/Verdure for Sam\s*No garlic: allergy/);
     await page.mouse.move(0, 0); // no hover state in the picture
     await saveScreenshot(page, "kitchen");
 
