@@ -3,7 +3,7 @@
  * workers/<name>/wrangler.toml, found by listing the folder, so a new worker needs no change here.
  *
  *   types [--check]  `wrangler types`: the runtime types and each worker's Env (`--check`: fail if stale)
- *   typecheck        `tsc` on the root, the Node tests and each worker
+ *   typecheck        `tsc` on the root, the Node tests, each worker and the pages
  *   build            `wrangler deploy --dry-run` of every worker into dist/<name>
  *   deploy           `wrangler deploy` of every worker, orders (which binds them) last
  *   dev [flags…]     one `wrangler dev` with every config; the flags pass through; FAULTS in the
@@ -99,6 +99,8 @@ switch (command) {
       tsc("-p", "tsconfig.json"),
       tsc("-p", "test/tsconfig.json"),
       ...workersWith("tsconfig.json").map((w) => tsc("-p", `workers/${w}/tsconfig.json`)),
+      // The pages (plain .js, checked from their JSDoc against the browser's types and the API's).
+      tsc("-p", "workers/orders/pages/tsconfig.json"),
     ]);
     break;
   case "build":

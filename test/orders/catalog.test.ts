@@ -35,8 +35,8 @@ describe("GET /catalog", () => {
     expect(timeline).toMatch(/today \d{4}-\d{2}-\d{2}/);
   });
 
-  it("is listed at the root", async () => {
-    expect(await (await api("/")).json()).toMatchObject({ catalog: "/catalog" });
+  it("is listed in the API's index", async () => {
+    expect(await (await api("/api")).json()).toMatchObject({ catalog: "/catalog" });
   });
 });
 

@@ -16,6 +16,7 @@ import { orderRoutes } from "./orders";
 import { rateLimits } from "./rate-limits";
 import { referenceRoutes } from "./reference";
 import { schemaRoutes } from "./schemas";
+import { signInRoutes } from "./sign-in";
 
 const SMALL_BODY_KB = 32;
 const ORDER_BODY_KB = 512;
@@ -32,13 +33,14 @@ const orderBodyLimit = bodyLimitOf(ORDER_BODY_KB);
 const home = apiRoute(
   {
     method: "get",
-    path: "/",
+    path: "/api",
     tags: ["Contract"],
     summary: "Where everything is",
     responses: {
       200: json(
         z.object({
           service: z.string(),
+          storefront: z.string(),
           menu: z.string(),
           orders: z.string(),
           schemas: z.string(),
@@ -78,9 +80,11 @@ api
       next,
     ),
   );
+// The API's index; `/` itself is the storefront page (static assets, wrangler.toml [assets]).
 serve(api, home, (c) =>
   c.json({
     service: "plant-based-pizza",
+    storefront: "/",
     menu: "/menu",
     orders: "/orders",
     schemas: "/schemas/events",
@@ -104,7 +108,9 @@ api
   .route("/schemas/events", schemaRoutes)
   .route("/catalog", catalogRoutes)
   .route("/ops", opsRoutes)
-  // Local runs and tests only; in a deploy build this path is a 404 like any unknown one.
+  // Local runs and tests only; in a deploy build these paths are a 404 like any unknown one. Demo
+  // sign-in first: it is how the pages get a token, so it asks for none (the bus door needs an operator).
+  .route("/dev", BUILT_FOR_LOCAL_DEV ? signInRoutes : newRoutes())
   .route("/dev", BUILT_FOR_LOCAL_DEV ? localDevRoutes : newRoutes())
   .route(
     "/",
