@@ -216,7 +216,10 @@ export function webSocketRoute<const R extends Omit<RouteConfig, "method" | "res
         101: {
           description: `Switching Protocols to a WebSocket speaking \`${LIVE_PROTOCOL}\`. The content is the shape of each message the server sends.`,
           headers: {
-            "Sec-WebSocket-Protocol": { schema: { type: "string", const: LIVE_PROTOCOL } },
+            "Sec-WebSocket-Protocol": {
+              description: "When the client offered it; a client that offered no subprotocol gets none.",
+              schema: { type: "string", const: LIVE_PROTOCOL },
+            },
           },
           content: { "application/json": { schema: messages } },
         },
