@@ -64,15 +64,22 @@ const HEADERS: Partial<Record<ErrorStatus, Record<string, { description: string;
 };
 
 /**
- * Error responses in our shape, by status: `jsonError(404, 409)` with the usual meanings, or
- * `jsonError({ 404: "No ticket for this order." })` to say what it means here.
+ * A route's own error: a status with the usual meaning (`404`), or statuses with what they mean here
+ * (`{ 404: "No ticket for this order." }`), and with another code where the route answers one
+ * (`{ 503: { code: "board_unavailable", says: "…" } }`).
  */
-export function jsonError(...errors: (ErrorStatus | Partial<Record<ErrorStatus, string>>)[]) {
-  const said: Partial<Record<ErrorStatus, string>> = {};
+export type RouteError = ErrorStatus | Partial<Record<ErrorStatus, string | { code: string; says: string }>>;
+
+/** Error responses in our shape, by status: `jsonError(404, 409)`, or as RouteError says. */
+export function jsonError(...errors: RouteError[]) {
+  const said: Partial<Record<ErrorStatus, string | { code: string; says: string }>> = {};
   for (const e of errors) Object.assign(said, typeof e === "object" ? e : { [e]: ERRORS[e].says });
   return Object.fromEntries(
-    Object.entries(said).map(([status, description]) => {
-      const { code } = ERRORS[Number(status) as ErrorStatus];
+    Object.entries(said).map(([status, meaning]) => {
+      const { code, says: description } =
+        typeof meaning === "string"
+          ? { code: ERRORS[Number(status) as ErrorStatus].code, says: meaning }
+          : meaning;
       return [
         status,
         {
@@ -91,6 +98,14 @@ export function jsonError(...errors: (ErrorStatus | Partial<Record<ErrorStatus, 
     }),
   );
 }
+
+/**
+ * `true` when a declared schema's type is exactly `T`, the type the code answers with (a Durable Object's
+ * view), else `false`: `true satisfies Declares<typeof BoardTicket, KitchenBoardTicket>` beside a
+ * declaration fails the type-check the day either changes without the other.
+ */
+export type Declares<S extends z.ZodType, T> =
+  (<U>() => U extends z.infer<S> ? 1 : 2) extends <U>() => U extends T ? 1 : 2 ? true : false;
 
 /** A JSON response: `{ 200: json(Menu, "The menu.") }`. */
 export function json<T extends z.ZodType>(schema: T, description: string) {
@@ -140,11 +155,7 @@ const INVALID = Symbol("invalid message");
  * anything is validated; 413/415 for a JSON body), and the roles named in the description and as
  * `x-roles`. `errors` are the route's own (404, 409…), with the usual meaning or what they mean here.
  */
-export function apiRoute<const R extends RouteConfig>(
-  route: R,
-  access: Access,
-  ...errors: (ErrorStatus | Partial<Record<ErrorStatus, string>>)[]
-): R {
+export function apiRoute<const R extends RouteConfig>(route: R, access: Access, ...errors: RouteError[]): R {
   const roles = access.roles === "anyone" ? undefined : access.roles;
   const body = route.request?.body !== undefined;
   // Path parameters are plain strings here (an id that cannot exist is a 404), so they never answer 400.
@@ -177,7 +188,7 @@ export const LIVE_PROTOCOL = "pizza-live.v1";
 export function webSocketRoute<const R extends Omit<RouteConfig, "method" | "responses">>(
   route: R & { messages: z.ZodType; messagesSay: string },
   access: Access,
-  ...errors: (ErrorStatus | Partial<Record<ErrorStatus, string>>)[]
+  ...errors: RouteError[]
 ) {
   const { messages, messagesSay, ...rest } = route;
   return apiRoute(
@@ -205,7 +216,10 @@ export function webSocketRoute<const R extends Omit<RouteConfig, "method" | "res
         101: {
           description: `Switching Protocols to a WebSocket speaking \`${LIVE_PROTOCOL}\`. The content is the shape of each message the server sends.`,
           headers: {
-            "Sec-WebSocket-Protocol": { schema: { type: "string", const: LIVE_PROTOCOL } },
+            "Sec-WebSocket-Protocol": {
+              description: "When the client offered it; a client that offered no subprotocol gets none.",
+              schema: { type: "string", const: LIVE_PROTOCOL },
+            },
           },
           content: { "application/json": { schema: messages } },
         },

@@ -39,6 +39,17 @@ export function openLiveBoard(
 }
 
 /**
+ * What a staff step answers when its board could not be told (tellBoardAfterStep), as the steps declare
+ * it (their `*-api-routes.ts`).
+ */
+export const BOARD_UNAVAILABLE = {
+  503: {
+    code: "board_unavailable",
+    says: "The step was recorded, but the board could not be updated: repeat the step (a repeat changes nothing else).",
+  },
+} as const;
+
+/**
  * Middleware for a context's staff commands (`POST <prefix>/:orderId/<step>`): once a step was accepted
  * (202, a repeat included), the board is told the order's current state. If that fails the step stays
  * recorded in the per-order object (the truth) and the staff get a 503 asking them to repeat it: a
@@ -56,12 +67,8 @@ export function tellBoardAfterStep<E>(
       await tell(c.env, c.req.param("orderId")!);
     } catch (error) {
       logEvent({ at: `${context}-board`, outcome: "not-told", reason: String(error) });
-      const refused = errorResponse(
-        c,
-        503,
-        "board_unavailable",
-        "The step was recorded, but the board could not be updated: repeat the step (a repeat changes nothing else).",
-      );
+      const { code, says } = BOARD_UNAVAILABLE[503];
+      const refused = errorResponse(c, 503, code, says);
       refused.headers.set("Retry-After", "1");
       c.res = refused;
     }

@@ -8,6 +8,7 @@ import worker from "../../workers/collection";
 import { collectionApi } from "../../workers/collection/counter-api";
 import { openLiveBoard } from "../support/live-board";
 import { queueConsumer } from "../support/queue-batch";
+import { CounterBoard, CounterBoardMessage } from "../../workers/collection/counter-api-routes";
 
 /**
  * The counter's board (GET /collection/orders and its live feed): orders waiting at the counter, kept
@@ -36,7 +37,10 @@ const collected = (orderId: string) => call("POST", `/collection/orders/${orderI
 async function onBoard(orderId: string): Promise<BoardCounterOrder | undefined> {
   const res = await call("GET", "/collection/orders");
   expect(res.status).toBe(200);
-  return ((await res.json()) as Board).orders.find((o) => o.orderId === orderId);
+  const body = await res.json<Board>();
+  // What the board answers is what the contract declares (no field more, none missing or malformed).
+  expect(CounterBoard.parse(body)).toEqual(body);
+  return body.orders.find((o) => o.orderId === orderId);
 }
 
 describe("the counter's board", () => {
@@ -97,6 +101,7 @@ describe("the counter's board", () => {
     expect((await collected(orderId)).status).toBe(202);
     const gone = await live.next("the order collected", (b) => !b.orders.some((o) => o.orderId === orderId));
     expect(gone).toEqual({ type: "board", board: await board().board() });
+    expect(CounterBoardMessage.parse(gone), "the message as declared").toEqual(gone);
     live.close();
   });
 });

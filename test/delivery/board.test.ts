@@ -8,6 +8,7 @@ import worker from "../../workers/delivery";
 import { deliveryApi } from "../../workers/delivery/drivers-api";
 import { openLiveBoard } from "../support/live-board";
 import { queueConsumer } from "../support/queue-batch";
+import { DeliveryBoard, DeliveryBoardMessage } from "../../workers/delivery/drivers-api-routes";
 
 /**
  * The drivers' board (GET /delivery/orders and its live feed): deliveries not yet delivered, kept by
@@ -60,7 +61,10 @@ const step = (orderId: string, name: string, body?: unknown) =>
 async function onBoard(orderId: string): Promise<BoardDelivery | undefined> {
   const res = await call("GET", "/delivery/orders");
   expect(res.status).toBe(200);
-  return ((await res.json()) as Board).orders.find((o) => o.orderId === orderId);
+  const body = await res.json<Board>();
+  // What the board answers is what the contract declares (no field more, none missing or malformed).
+  expect(DeliveryBoard.parse(body)).toEqual(body);
+  return body.orders.find((o) => o.orderId === orderId);
 }
 
 /** A customer with an address in delivery's copy, and their order ready for delivery (not yet delivered to the consumer). */
@@ -144,6 +148,7 @@ describe("the drivers' board", () => {
       b.orders.some((o) => o.orderId === orderId && o.driver === "driver-9"),
     );
     expect(moved).toEqual({ type: "board", board: await board().board() });
+    expect(DeliveryBoardMessage.parse(moved), "the message as declared").toEqual(moved);
     live.close();
   });
 });

@@ -18,8 +18,37 @@ describe("the HTTP contract", () => {
     const result = await validate(structuredClone(document) as never);
     expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(["/orders", "/menu", "/kitchen/tickets/{orderId}", "/loyalty/me"]),
+      expect.arrayContaining([
+        "/orders",
+        "/menu",
+        "/kitchen/tickets/{orderId}",
+        "/loyalty/me",
+        "/orders/{orderId}/live",
+        "/kitchen/tickets/live",
+        "/ops/orders/{orderId}/timeline",
+      ]),
     );
+  });
+
+  it("shows demo sign-in in a local build's document, saying it is for local builds only", async () => {
+    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { description: string; security: unknown[] }>>;
+    };
+    const signIn = document.paths["/dev/sign-in"]?.post;
+    expect(signIn?.description).toContain("Local builds only");
+    expect(signIn?.security).toEqual([]);
+    // And it answers as declared: the one route of the document a deploy does not serve.
+    const res = await fetch(`${baseUrl}/dev/sign-in`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ role: "customer", name: "" }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: "validation_failed",
+      message: "The sign-in is not valid.",
+      issues: [{ field: "name" }],
+    });
   });
 
   it("GET /reference is an HTML page naming the routes", async () => {

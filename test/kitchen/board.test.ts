@@ -11,6 +11,7 @@ import { CATERING_LINES, cateringOrderConfirmed } from "../support/catering";
 import { exampleData } from "../support/example-events";
 import { openLiveBoard } from "../support/live-board";
 import { queueConsumer } from "../support/queue-batch";
+import { KitchenBoard as DeclaredBoard, KitchenBoardMessage } from "../../workers/kitchen/staff-api-routes";
 
 /**
  * The kitchen's board (GET /kitchen/tickets and its live feed): the open tickets, kept by the tickets
@@ -45,7 +46,10 @@ const step = (orderId: string, name: string) => call("POST", `/kitchen/tickets/$
 async function onBoard(orderId: string): Promise<BoardTicket | undefined> {
   const res = await call("GET", "/kitchen/tickets");
   expect(res.status).toBe(200);
-  return ((await res.json()) as Board).tickets.find((t) => t.orderId === orderId);
+  const body = await res.json<Board>();
+  // What the board answers is what the contract declares (no field more, none missing or malformed).
+  expect(DeclaredBoard.parse(body)).toEqual(body);
+  return body.tickets.find((t) => t.orderId === orderId);
 }
 
 describe("the kitchen's board", () => {
@@ -237,6 +241,7 @@ describe("the kitchen's board", () => {
       b.tickets.some((t) => t.orderId === orderId && t.status === "preparing"),
     );
     expect(moved).toEqual({ type: "board", board: await board().board() });
+    expect(KitchenBoardMessage.parse(moved), "the message as declared").toEqual(moved);
     await deliver(orderCancelled(orderId));
     await live.next("the ticket gone", (b) => !b.tickets.some((t) => t.orderId === orderId));
     live.close();

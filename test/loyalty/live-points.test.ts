@@ -7,6 +7,7 @@ import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
 import worker from "../../workers/loyalty";
 import { loyaltyApi } from "../../workers/loyalty/loyalty-api";
+import { LoyaltyMessage as DeclaredLoyaltyMessage } from "../../workers/loyalty/loyalty-api-routes";
 import { queueConsumer } from "../support/queue-batch";
 
 /**
@@ -94,6 +95,7 @@ describe("a customer's live points", { timeout: 30_000 }, () => {
       principal: { id: customerId, role: "customer" },
     });
     expect(awarded.account).toEqual(await me.json());
+    expect(DeclaredLoyaltyMessage.parse(awarded), "the message as declared").toEqual(awarded);
 
     // The same completion again awards nothing, and sends nothing.
     await deliver({ ...completed, id: crypto.randomUUID() });

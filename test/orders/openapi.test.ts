@@ -1,7 +1,15 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import type { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { mintToken } from "../../shared/auth/token";
+import { createEvent } from "../../shared/events/envelope";
+import { startTrace } from "../../shared/events/trace";
 import { api } from "../../workers/orders/api";
+import { OrderMessage } from "../../workers/orders/api/live";
+import { OrderView } from "../../workers/orders/api/orders";
+import { waitFor } from "../support/wait-for";
+import { submitCommand } from "./submit-command";
 
 /**
  * The HTTP contract (GET /openapi.json) against what the public origin really serves: every route the
@@ -49,11 +57,15 @@ describe("GET /openapi.json", () => {
     const document = await res.json<Document>();
     expect(document.openapi).toMatch(/^3\.1\./);
 
+    // The staff boards' apps are mounted in their context's API; listed here as the rest, on their own.
     expect(contextApps.map((c) => c.file).sort()).toEqual([
       "../../workers/analytics/revenue-api.ts",
+      "../../workers/collection/board-api.ts",
       "../../workers/collection/counter-api.ts",
       "../../workers/customers/addresses-api.ts",
+      "../../workers/delivery/board-api.ts",
       "../../workers/delivery/drivers-api.ts",
+      "../../workers/kitchen/board-api.ts",
       "../../workers/kitchen/staff-api.ts",
       "../../workers/loyalty/loyalty-api.ts",
     ]);
@@ -76,8 +88,17 @@ describe("GET /openapi.json", () => {
       "POST /kitchen/tickets/{orderId}/start-preparing",
       "GET /analytics/revenue",
       "GET /openapi.json",
+      "GET /orders/{orderId}/live",
+      "GET /loyalty/me/live",
+      "GET /kitchen/tickets",
+      "GET /delivery/orders/live",
+      "GET /ops/orders/{orderId}/timeline",
+      "GET /api",
     ])
       expect(documented, route).toContain(route);
+    // This build is not a local one (shared/local-life.ts), as a deploy's: no /dev route, so no demo
+    // sign-in, in its document (a local build's shows it: test/e2e/openapi.test.ts).
+    expect([...documented].filter((r) => r.includes(" /dev/"))).toEqual([]);
   });
 
   it("gives every route its error responses in the one error shape, and its roles", async () => {
@@ -128,5 +149,71 @@ describe("GET /reference", () => {
       expect(html).toMatch(new RegExp(`${method}</span> <code>${path.replace(/[{}]/g, "\\$&")}</code>`));
     expect(html).toContain("role <b>staff</b>");
     expect(html).toContain("<code>deliveryAddressId</code>");
+  });
+});
+
+describe("what the orders API answers", () => {
+  /**
+   * The declared schemas against real answers: zod's parse keeps only what is declared, so a parse
+   * equal to the answer means no field undeclared, none missing, none of another shape. (The types
+   * are tied too: `Declares` in orders.ts.)
+   */
+  it("is what it declares: GET /orders/{orderId} and its live messages, whatever the payment's status", async () => {
+    const customer = `customer-${crypto.randomUUID()}`;
+    const token = await mintToken(env.JWT_SECRET, customer, "customer");
+    const delivery = (awaitAddressUntil: number) => ({
+      customerId: customer,
+      fulfilment: "delivery" as const,
+      deliveryAddressId: `address-${crypto.randomUUID()}`,
+      awaitAddressUntil,
+    });
+    const [confirmed, waiting, neverAsked] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await env.ORDERS.getByName(confirmed).submit(submitCommand(confirmed, { customerId: customer }));
+    const taken = createEvent(
+      "com.plantbasedpizza.payment.taken.v1",
+      {
+        orderId: confirmed,
+        paymentId: crypto.randomUUID(),
+        amount: { amount: 1150, currency: "GBP" },
+        takenAt: new Date().toISOString(),
+      },
+      { traceparent: startTrace(), causationid: "test", subject: confirmed },
+    );
+    expect(await env.ORDERS.getByName(confirmed).applyEvent(taken)).toBe("processed");
+    await env.ORDERS.getByName(waiting).submit(submitCommand(waiting, delivery(Date.now() + 60_000)));
+    await env.ORDERS.getByName(neverAsked).submit(submitCommand(neverAsked, delivery(Date.now())));
+    expect(await runDurableObjectAlarm(env.ORDERS.getByName(neverAsked))).toBe(true);
+
+    for (const [orderId, payment] of [
+      [confirmed, "taken"],
+      [waiting, "awaiting-address"],
+      [neverAsked, "not-requested"],
+    ] as const) {
+      const res = await exports.default.fetch(
+        new Request(`https://pizza.test/orders/${orderId}`, {
+          headers: { Authorization: `Bearer ${token}` },
+        }),
+      );
+      expect(res.status).toBe(200);
+      const view = await res.json<{ payment: { status: string }; story: unknown[] }>();
+      expect(view.payment.status).toBe(payment);
+      expect(view.story.length).toBeGreaterThan(0);
+      expect(OrderView.parse(view), `GET /orders/{orderId}, payment ${payment}`).toEqual(view);
+
+      const live = await exports.default.fetch(
+        new Request(`https://pizza.test/orders/${orderId}/live`, {
+          headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": `pizza-live.v1, bearer.${token}` },
+        }),
+      );
+      expect(live.status).toBe(101);
+      const messages: unknown[] = [];
+      const ws = live.webSocket!;
+      ws.addEventListener("message", (e) => messages.push(JSON.parse(e.data as string)));
+      ws.accept();
+      const first = await waitFor("the order on connect", async () => messages[0]);
+      expect(OrderMessage.parse(first), `the live message, payment ${payment}`).toEqual(first);
+      expect(first).toEqual({ type: "order", order: view });
+      ws.close(1000, "done");
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { Order } from "../../durable-objects/orders/order";
 import type { Role } from "../../shared/auth/token";
 import { createEvent } from "../../shared/events/envelope";
 import { startTrace } from "../../shared/events/trace";
-import type { Timeline } from "../../workers/orders/api/timeline";
+import { Timeline } from "../../workers/orders/api/timeline";
 import worker from "../../workers/orders";
 import { queueConsumer } from "../support/queue-batch";
 import { opsCall } from "./ops-call";
@@ -98,6 +98,8 @@ describe("GET /ops/orders/{orderId}/timeline", () => {
     expect(res.status).toBe(200);
     const timeline = await res.json<Timeline>();
     expect(timeline.orderId).toBe(orderId);
+    // What GET /openapi.json declares it answers (a parse keeps only declared fields).
+    expect(Timeline.parse(timeline)).toEqual(timeline);
     expect(timeline.unavailable).toBeUndefined();
     const types = timeline.events.map((e) => e.type);
     expect(types).toEqual([

@@ -1,6 +1,8 @@
 import { SHOP } from "../../durable-objects/collection/counter-board";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
+import { routesOf } from "../../shared/http/openapi";
 import { openLiveBoard, tellBoardAfterStep } from "../../shared/http/staff-board";
+import { getCounterBoard, liveCounterBoard } from "./counter-api-routes";
 
 /**
  * The counter's board for the counter screen (staff role): `GET /collection/orders` (orders waiting at
@@ -29,7 +31,10 @@ export async function withEachEventOnBoard<T>(env: Env, orderId: string, applied
   return outcome;
 }
 
-export const counterBoardApi = contextApi<Env>("collection")
-  .get("/collection/orders", allowRoles("staff"), async (c) => c.json(await counterBoard(c.env).board()))
-  .get("/collection/orders/live", allowRoles("staff"), (c) => openLiveBoard(c, counterBoard(c.env)))
-  .use("/collection/orders/:orderId/*", tellBoardAfterStep("collection", showOnCounterBoard));
+// Declared in counter-api-routes.ts, so the public origin's document shows them as they are served.
+export const counterBoardApi = routesOf(contextApi<Env>("collection"))
+  .use("/collection/orders", allowRoles("staff"))
+  .use("/collection/orders/live", allowRoles("staff"))
+  .serve(getCounterBoard, async (c) => c.json(await counterBoard(c.env).board()))
+  .serve(liveCounterBoard, (c) => openLiveBoard(c, counterBoard(c.env)))
+  .use("/collection/orders/:orderId/*", tellBoardAfterStep("collection", showOnCounterBoard)).app;

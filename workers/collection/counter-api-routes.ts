@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { apiRoute, json, OrderIdParams } from "../../shared/http/openapi";
+import type { BoardCounterOrder } from "../../durable-objects/collection/counter-board";
+import type { CounterOrder as CounterOrderView } from "../../durable-objects/collection/counter-collection";
+import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
  * The counter staff's API as declared: what counter-api.ts serves and the public origin's document
@@ -17,6 +20,53 @@ export const CounterOrder = z
     collectedAt: z.iso.datetime().optional(),
   })
   .openapi("CounterOrder");
+
+true satisfies Declares<typeof CounterOrder, CounterOrderView>;
+
+/** An order as the counter's board shows it (durable-objects/collection/counter-board.ts). */
+export const BoardOrder = z
+  .object({
+    orderId: z.string(),
+    status: CounterOrder.shape.status,
+    readyAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime().openapi({ description: "When the board saw the order's current step." }),
+  })
+  .openapi("CounterBoardOrder");
+true satisfies Declares<typeof BoardOrder, BoardCounterOrder>;
+
+/** GET /collection/orders, and each message of its live feed. */
+export const CounterBoard = z
+  .object({
+    orders: z.array(BoardOrder).openapi({ description: "Orders waiting at the counter, oldest first." }),
+  })
+  .openapi("CounterBoard");
+
+/** Each message of the live board. */
+export const CounterBoardMessage = z.object({ type: z.literal("board"), board: CounterBoard });
+
+export const getCounterBoard = apiRoute(
+  {
+    method: "get",
+    path: "/collection/orders",
+    tags: TAGS,
+    summary: "The counter's board: orders waiting for their customers",
+    description: "A collected order leaves it.",
+    responses: { 200: json(CounterBoard, "The orders waiting at the counter, oldest first.") },
+  },
+  STAFF,
+);
+
+export const liveCounterBoard = webSocketRoute(
+  {
+    path: "/collection/orders/live",
+    tags: TAGS,
+    summary: "The counter's board, live",
+    messages: CounterBoardMessage,
+    messagesSay:
+      '`{ type: "board", board }` (the body of GET /collection/orders) on connect and after every change.',
+  },
+  STAFF,
+);
 
 const NOT_AT_COUNTER = { 404: "No order at the counter with this id." };
 
@@ -45,7 +95,8 @@ export const collected = apiRoute(
   },
   STAFF,
   NOT_AT_COUNTER,
+  BOARD_UNAVAILABLE,
 );
 
 /** Every route of the counter's API, for the public origin's document. */
-export const collectionRoutes = [getCounterOrder, collected];
+export const collectionRoutes = [getCounterBoard, liveCounterBoard, getCounterOrder, collected];

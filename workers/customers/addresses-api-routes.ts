@@ -26,7 +26,10 @@ export const AddAddressBody = z
 
 export const Address = z
   .object({
-    addressId: z.string(),
+    addressId: z.string().openapi({
+      description: "`address-<uuid>`: what an order's `deliveryAddressId` names.",
+      example: "address-6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+    }),
     line1: z.string(),
     line2: z.string().optional(),
     city: z.string(),
@@ -43,7 +46,7 @@ export const addAddress = apiRoute(
     tags: TAGS,
     summary: "Add a delivery address",
     description:
-      "Published as an event: orders and delivery keep their own copies, so an order may name it a few seconds later.",
+      "Published as an event: orders and delivery keep their own copies. An order may name it at once (it waits the moment its copy takes).",
     request: { body: { required: true, content: { "application/json": { schema: AddAddressBody } } } },
     responses: {
       201: {

@@ -1,6 +1,8 @@
 import { SHOP } from "../../durable-objects/delivery/delivery-board";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
+import { routesOf } from "../../shared/http/openapi";
 import { openLiveBoard, tellBoardAfterStep } from "../../shared/http/staff-board";
+import { getDeliveryBoard, liveDeliveryBoard } from "./drivers-api-routes";
 
 /**
  * The drivers' board for the driver screen (staff role): `GET /delivery/orders` (deliveries not yet
@@ -29,7 +31,10 @@ export async function withEachEventOnBoard<T>(env: Env, orderId: string, applied
   return outcome;
 }
 
-export const deliveryBoardApi = contextApi<Env>("delivery")
-  .get("/delivery/orders", allowRoles("staff"), async (c) => c.json(await deliveryBoard(c.env).board()))
-  .get("/delivery/orders/live", allowRoles("staff"), (c) => openLiveBoard(c, deliveryBoard(c.env)))
-  .use("/delivery/orders/:orderId/*", tellBoardAfterStep("delivery", showOnDeliveryBoard));
+// Declared in drivers-api-routes.ts, so the public origin's document shows them as they are served.
+export const deliveryBoardApi = routesOf(contextApi<Env>("delivery"))
+  .use("/delivery/orders", allowRoles("staff"))
+  .use("/delivery/orders/live", allowRoles("staff"))
+  .serve(getDeliveryBoard, async (c) => c.json(await deliveryBoard(c.env).board()))
+  .serve(liveDeliveryBoard, (c) => openLiveBoard(c, deliveryBoard(c.env)))
+  .use("/delivery/orders/:orderId/*", tellBoardAfterStep("delivery", showOnDeliveryBoard)).app;

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { apiRoute, json, OrderIdParams } from "../../shared/http/openapi";
+import type { DeliveryView } from "../../durable-objects/delivery/delivery";
+import type { BoardDelivery as DeliveryBoardRow } from "../../durable-objects/delivery/delivery-board";
+import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
  * The drivers' API as declared: what drivers-api.ts serves and the public origin's document shows.
@@ -29,6 +32,55 @@ export const Delivery = z
     openedAt: z.iso.datetime(),
   })
   .openapi("Delivery");
+
+true satisfies Declares<typeof Delivery, DeliveryView>;
+
+/** A delivery as the drivers' board shows it (durable-objects/delivery/delivery-board.ts): no address. */
+export const BoardDelivery = z
+  .object({
+    orderId: z.string(),
+    status: Delivery.shape.status,
+    driver: z.string().optional().openapi({ description: "The assigned driver's id, once there is one." }),
+    openedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime().openapi({ description: "When the board saw the delivery's current step." }),
+  })
+  .openapi("DeliveryBoardOrder");
+true satisfies Declares<typeof BoardDelivery, DeliveryBoardRow>;
+
+/** GET /delivery/orders, and each message of its live feed. */
+export const DeliveryBoard = z
+  .object({
+    orders: z.array(BoardDelivery).openapi({ description: "Deliveries not yet delivered, oldest first." }),
+  })
+  .openapi("DeliveryBoard");
+
+/** Each message of the live board. */
+export const DeliveryBoardMessage = z.object({ type: z.literal("board"), board: DeliveryBoard });
+
+export const getDeliveryBoard = apiRoute(
+  {
+    method: "get",
+    path: "/delivery/orders",
+    tags: TAGS,
+    summary: "The drivers' board: deliveries not yet delivered",
+    description:
+      "A delivered order leaves it. The address is on each delivery (GET /delivery/orders/{orderId}).",
+    responses: { 200: json(DeliveryBoard, "The deliveries in hand, oldest first.") },
+  },
+  STAFF,
+);
+
+export const liveDeliveryBoard = webSocketRoute(
+  {
+    path: "/delivery/orders/live",
+    tags: TAGS,
+    summary: "The drivers' board, live",
+    messages: DeliveryBoardMessage,
+    messagesSay:
+      '`{ type: "board", board }` (the body of GET /delivery/orders) on connect and after every change.',
+  },
+  STAFF,
+);
 
 const NO_DELIVERY = { 404: "No delivery for this order." };
 const OUT_OF_ORDER = {
@@ -64,6 +116,7 @@ export const assignDriver = apiRoute(
   { ...STAFF, invalid: "The driver assignment is not valid." },
   NO_DELIVERY,
   OUT_OF_ORDER,
+  BOARD_UNAVAILABLE,
 );
 
 const step = (path: string, summary: string, from: string) =>
@@ -80,6 +133,7 @@ const step = (path: string, summary: string, from: string) =>
     STAFF,
     NO_DELIVERY,
     OUT_OF_ORDER,
+    BOARD_UNAVAILABLE,
   );
 
 export const collectedByDriver = step(
@@ -90,4 +144,11 @@ export const collectedByDriver = step(
 export const delivered = step("delivered", "The driver delivered the order", "out-for-delivery");
 
 /** Every route of the drivers' API, for the public origin's document. */
-export const deliveryRoutes = [getDelivery, assignDriver, collectedByDriver, delivered];
+export const deliveryRoutes = [
+  getDeliveryBoard,
+  liveDeliveryBoard,
+  getDelivery,
+  assignDriver,
+  collectedByDriver,
+  delivered,
+];

@@ -1,6 +1,8 @@
 import { KITCHEN } from "../../durable-objects/kitchen/kitchen-board";
 import { allowRoles, contextApi } from "../../shared/http/context-api";
+import { routesOf } from "../../shared/http/openapi";
 import { openLiveBoard, tellBoardAfterStep } from "../../shared/http/staff-board";
+import { getKitchenBoard, liveKitchenBoard } from "./staff-api-routes";
 
 /**
  * The kitchen's board for the cooks' screen (staff role): `GET /kitchen/tickets` (the open tickets) and
@@ -33,7 +35,10 @@ export async function withEachEventOnBoard<T>(env: Env, orderId: string, applied
   return outcome;
 }
 
-export const kitchenBoardApi = contextApi<Env>("kitchen")
-  .get("/kitchen/tickets", allowRoles("staff"), async (c) => c.json(await kitchenBoard(c.env).board()))
-  .get("/kitchen/tickets/live", allowRoles("staff"), (c) => openLiveBoard(c, kitchenBoard(c.env)))
-  .use("/kitchen/tickets/:orderId/*", tellBoardAfterStep("kitchen", showOnKitchenBoard));
+// Declared in staff-api-routes.ts, so the public origin's document shows them as they are served.
+export const kitchenBoardApi = routesOf(contextApi<Env>("kitchen"))
+  .use("/kitchen/tickets", allowRoles("staff"))
+  .use("/kitchen/tickets/live", allowRoles("staff"))
+  .serve(getKitchenBoard, async (c) => c.json(await kitchenBoard(c.env).board()))
+  .serve(liveKitchenBoard, (c) => openLiveBoard(c, kitchenBoard(c.env)))
+  .use("/kitchen/tickets/:orderId/*", tellBoardAfterStep("kitchen", showOnKitchenBoard)).app;

@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { apiRoute, json, OrderIdParams } from "../../shared/http/openapi";
+import type { BoardTicket as KitchenBoardTicket } from "../../durable-objects/kitchen/kitchen-board";
+import type { Ticket as KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";
+import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
  * The kitchen staff's API as declared: what staff-api.ts serves and the public origin's document
@@ -26,7 +29,64 @@ export const Ticket = z
   })
   .openapi("KitchenTicket");
 
+true satisfies Declares<typeof Ticket, KitchenTicket>;
+
+const TicketStatus = Ticket.shape.status;
+
+/** A ticket as the cooks' board shows it (durable-objects/kitchen/kitchen-board.ts). */
+export const BoardTicket = z
+  .object({
+    orderId: z.string(),
+    status: TicketStatus,
+    items: z
+      .array(z.object({ recipeId: z.string(), name: z.string(), quantity: z.number().int() }))
+      .openapi({ description: "One entry per recipe, its quantity summed over the order's lines." }),
+    hasNotes: z.boolean().openapi({
+      description: "Whether any line has notes the cooks must read (allergies): see the ticket itself.",
+    }),
+    openedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime().openapi({ description: "When the board saw the ticket's current step." }),
+  })
+  .openapi("KitchenBoardTicket");
+true satisfies Declares<typeof BoardTicket, KitchenBoardTicket>;
+
+/** GET /kitchen/tickets, and each message of its live feed. */
+export const KitchenBoard = z
+  .object({
+    tickets: z
+      .array(BoardTicket)
+      .openapi({ description: "Waiting, preparing and baked tickets, oldest first." }),
+  })
+  .openapi("KitchenBoard");
+
+/** Each message of the live board. */
+export const KitchenBoardMessage = z.object({ type: z.literal("board"), board: KitchenBoard });
+
 const NO_TICKET = { 404: "No ticket for this order." };
+
+export const getKitchenBoard = apiRoute(
+  {
+    method: "get",
+    path: "/kitchen/tickets",
+    tags: TAGS,
+    summary: "The kitchen's board: the tickets in hand",
+    description: "Withdrawn and quality-checked tickets leave it.",
+    responses: { 200: json(KitchenBoard, "The open tickets, oldest first.") },
+  },
+  STAFF,
+);
+
+export const liveKitchenBoard = webSocketRoute(
+  {
+    path: "/kitchen/tickets/live",
+    tags: TAGS,
+    summary: "The kitchen's board, live",
+    messages: KitchenBoardMessage,
+    messagesSay:
+      '`{ type: "board", board }` (the body of GET /kitchen/tickets) on connect and after every change.',
+  },
+  STAFF,
+);
 
 export const getTicket = apiRoute(
   {
@@ -56,6 +116,7 @@ const step = (path: string, summary: string, from: string) =>
     STAFF,
     NO_TICKET,
     { 409: "The ticket is not at the step before this one (the message says where it is)." },
+    BOARD_UNAVAILABLE,
   );
 
 export const startPreparing = step("start-preparing", "Start preparing the order", "waiting");
@@ -63,4 +124,11 @@ export const pizzaBaked = step("pizza-baked", "The pizzas are baked", "preparing
 export const qualityChecked = step("quality-checked", "The order passed the quality check", "baked");
 
 /** Every route of the kitchen's API, for the public origin's document. */
-export const kitchenRoutes = [getTicket, startPreparing, pizzaBaked, qualityChecked];
+export const kitchenRoutes = [
+  getKitchenBoard,
+  liveKitchenBoard,
+  getTicket,
+  startPreparing,
+  pizzaBaked,
+  qualityChecked,
+];

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { apiRoute, json } from "../../shared/http/openapi";
+import type { LoyaltyAccountView } from "../../durable-objects/loyalty/loyalty-account";
+import { apiRoute, json, webSocketRoute, type Declares } from "../../shared/http/openapi";
 
 /**
  * The loyalty API as declared: what loyalty-api.ts serves and the public origin's document shows.
@@ -16,6 +17,8 @@ export const LoyaltyAccount = z
   })
   .openapi("LoyaltyAccount");
 
+true satisfies Declares<typeof LoyaltyAccount, LoyaltyAccountView>;
+
 export const myAccount = apiRoute(
   {
     method: "get",
@@ -27,5 +30,20 @@ export const myAccount = apiRoute(
   { roles: ["customer"] },
 );
 
+/** Each message of GET /loyalty/me/live. */
+export const LoyaltyMessage = z.object({ type: z.literal("loyalty"), account: LoyaltyAccount });
+
+export const myAccountLive = webSocketRoute(
+  {
+    path: "/loyalty/me/live",
+    tags: ["Loyalty"],
+    summary: "The caller's points, live",
+    messages: LoyaltyMessage,
+    messagesSay:
+      '`{ type: "loyalty", account }` (the body of GET /loyalty/me) on connect and whenever points are awarded.',
+  },
+  { roles: ["customer"] },
+);
+
 /** Every route of the loyalty API, for the public origin's document. */
-export const loyaltyRoutes = [myAccount];
+export const loyaltyRoutes = [myAccount, myAccountLive];

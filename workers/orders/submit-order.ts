@@ -11,6 +11,20 @@ import { CardToken } from "../../shared/events/catalog/payments";
 import type { FieldIssue } from "../../shared/http/errors";
 import { deliveryFee, findRecipe } from "./menu";
 
+/**
+ * An address id as the customers context gives it (POST /customers/me/addresses): any other form can
+ * never become the customer's address, so it is refused at once rather than awaited (api/orders.ts).
+ */
+export const DeliveryAddressId = z
+  .string()
+  .regex(/^address-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    message: "must be an address id as POST /customers/me/addresses answers it (address-<uuid>)",
+  })
+  .meta({
+    description: "An address's id, `address-<uuid>`, as POST /customers/me/addresses answers it.",
+    example: "address-6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+  });
+
 /** The SubmitOrder command as a customer sends it. Prices are never accepted from the client. */
 export const SubmitOrderBody = z
   .strictObject({
@@ -29,16 +43,11 @@ export const SubmitOrderBody = z
       // A catering order for an office's event: up to 500 lines (about 400 KB with labels and notes).
       .max(MAX_ORDER_LINES),
     fulfilment: z.enum(["collection", "delivery"]),
-    /**
-     * An address id as the customers context gives it (POST /customers/me/addresses): any other form can
-     * never become the customer's address, so it is refused at once rather than awaited (api/orders.ts).
-     */
-    deliveryAddressId: z
-      .string()
-      .regex(/^address-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
-        message: "must be an address id as POST /customers/me/addresses answers it (address-<uuid>)",
-      })
-      .optional(),
+    deliveryAddressId: DeliveryAddressId.optional().meta({
+      description:
+        "Delivery orders only (required there): one of the caller's addresses, `address-<uuid>` as POST " +
+        "/customers/me/addresses answers it. One added a moment ago is fine: the order waits for it.",
+    }),
     /**
      * The card to charge, as a token from the (simulated) card processor: tok_visa, tok_declined,
      * tok_no_answer, tok_answer_after_<N>s (see durable-objects/payments/card-processor.ts). Without one, the

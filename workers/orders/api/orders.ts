@@ -11,8 +11,16 @@ import { ORDER_STATUSES } from "../../../durable-objects/orders/order-lifecycle"
 import { OrderId } from "../../../shared/events/catalog/ids";
 import { Money, TaxedMoney } from "../../../shared/events/catalog/money";
 import { Fulfilment, TaxedOrderLine } from "../../../shared/events/catalog/orders";
-import { apiRoute, json, OrderIdParams, routesOf } from "../../../shared/http/openapi";
-import { fingerprint, IdempotencyKey, orderIdFor, priceOrder, SubmitOrderBody } from "../submit-order";
+import type { OrderView as OrderReadModel } from "../../../durable-objects/orders/order";
+import { apiRoute, json, OrderIdParams, routesOf, type Declares } from "../../../shared/http/openapi";
+import {
+  DeliveryAddressId,
+  fingerprint,
+  IdempotencyKey,
+  orderIdFor,
+  priceOrder,
+  SubmitOrderBody,
+} from "../submit-order";
 import { newRoutes } from "./app";
 
 /**
@@ -32,6 +40,19 @@ async function busyBus(env: Env) {
   return verdict;
 }
 
+/** The payment's status on the order (order-decider.ts PaymentStatus; `Declares` below keeps them equal). */
+const PAYMENT_STATUSES = [
+  "pending",
+  "taken",
+  "failed",
+  "void-requested",
+  "voided",
+  "refund-requested",
+  "refunded",
+  "awaiting-address",
+  "not-requested",
+] as const;
+
 /** What GET /orders/{orderId} answers: the order's read model (durable-objects/orders/order.ts OrderView). */
 export const OrderView = z
   .object({
@@ -39,21 +60,17 @@ export const OrderView = z
     customerId: z.string(),
     status: z.enum(ORDER_STATUSES),
     fulfilment: Fulfilment,
-    deliveryAddressId: z.string().optional(),
+    deliveryAddressId: DeliveryAddressId.optional(),
     items: z.array(TaxedOrderLine).openapi({ description: "Each line with its tax rate and net/tax/gross." }),
     deliveryFee: Money.optional().meta({ description: "Tax included." }),
     total: Money.meta({ description: "What the customer pays, tax included." }),
     totalWithTax: TaxedMoney,
     payment: z.object({
-      status: z.enum([
-        "pending",
-        "taken",
-        "failed",
-        "void-requested",
-        "voided",
-        "refund-requested",
-        "refunded",
-      ]),
+      status: z.enum(PAYMENT_STATUSES).openapi({
+        description:
+          "`awaiting-address`: not asked for yet, the order waits for its delivery address to be known; " +
+          "`not-requested`: never asked for, the order was cancelled while it waited.",
+      }),
     }),
     cancellation: z.object({ reason: z.string() }).optional(),
     history: z.array(
@@ -64,8 +81,27 @@ export const OrderView = z
         eventId: z.string(),
       }),
     ),
+    story: z
+      .array(
+        z.object({
+          at: z.iso.datetime().openapi({ description: "When it happened: the event's time." }),
+          eventType: z.string(),
+          eventId: z.string(),
+          says: z.string().openapi({
+            description: "In the business's words.",
+            example: "Cancelled: payment timed out",
+          }),
+        }),
+      )
+      .openapi({
+        description:
+          "Every fact the order applied (its own events and other contexts' it consumed), oldest first: " +
+          '"Payment taken", "Order confirmed", "Preparation started", "Pizza baked"…',
+      }),
   })
   .openapi("OrderView");
+// The declared view is exactly the Order object's (durable-objects/orders/order.ts).
+true satisfies Declares<typeof OrderView, OrderReadModel>;
 
 const CUSTOMER = { roles: ["customer"] } as const;
 const TAGS = ["Orders"];
@@ -81,9 +117,10 @@ const submitOrder = apiRoute(
     tags: TAGS,
     summary: "Submit an order (SubmitOrder)",
     description:
-      "Prices come from the menu; delivery needs one of the caller's addresses (a new one can take a few " +
-      "seconds to be known: retry with the same Idempotency-Key) and adds the delivery fee. Up to 500 lines " +
-      "(catering) and 512 KB. Answers at once: payment, kitchen and the rest follow through events.",
+      "Prices come from the menu; delivery needs one of the caller's addresses and adds the delivery fee. " +
+      "An address added a moment ago is fine: the order is accepted and waits for it (payment " +
+      "`awaiting-address`, asking for no money), and is cancelled if it is not known within a minute. Up to " +
+      "500 lines (catering) and 512 KB. Answers at once: payment, kitchen and the rest follow through events.",
     request: {
       headers: z.object({
         "Idempotency-Key": IdempotencyKey.optional().meta({

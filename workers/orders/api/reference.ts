@@ -32,7 +32,8 @@ const INFO = {
     "One origin for every part of the business. Every error is JSON: `{ error, message, issues?: [{ field, " +
     "reason }] }`. Protected routes need a bearer JWT whose role the route names (`x-roles`). Each caller " +
     "may send 30 commands (POST) and 120 reads (GET) per 10 seconds, then `429` with `Retry-After`. " +
-    "The events behind it all: GET /catalog.",
+    "The events behind it all: GET /catalog. The storefront and the staff and operators' pages are " +
+    "static files from `/` (not part of this API); the API's index is GET /api.",
 };
 
 const TAGS = [

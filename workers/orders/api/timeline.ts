@@ -5,6 +5,7 @@ import { OrderId } from "../../../shared/events/catalog/ids";
 import type { PizzaEvent } from "../../../shared/events/envelope";
 import { isRegistered, registry } from "../../../shared/events/registry";
 import { errorResponse } from "../../../shared/http/errors";
+import { apiRoute, json, OrderIdParams, routesOf } from "../../../shared/http/openapi";
 import { logEvent } from "../../../shared/log";
 import { newRoutes, type OrdersApp } from "./app";
 
@@ -12,8 +13,9 @@ import { newRoutes, type OrdersApp } from "./app";
 export const Handling = z.object({
   context: z.string(),
   at: z.string(),
-  /** The queue delivery that applied it (1: the first); null where the inbox did not keep it. */
-  attempts: z.number().int().nullable(),
+  attempts: z.number().int().nullable().meta({
+    description: "The queue delivery that applied it (1: the first); null where the inbox did not keep it.",
+  }),
   outcome: z.string(),
 });
 
@@ -21,12 +23,12 @@ export const TimelineEvent = z.object({
   id: z.string(),
   type: z.string(),
   source: z.string(),
-  /** The context that produced it (the registry's producer of its type). */
-  producer: z.string(),
+  // The registry's producer of its type.
+  producer: z.string().meta({ description: "The context that produced it." }),
   time: z.string(),
   causationid: z.string().optional(),
   traceparent: z.string().optional(),
-  handledBy: z.array(Handling),
+  handledBy: z.array(Handling).meta({ description: "Which contexts applied it, when, oldest first." }),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -34,8 +36,10 @@ export type TimelineEvent = z.infer<typeof TimelineEvent>;
 export const Timeline = z.object({
   orderId: z.string(),
   events: z.array(TimelineEvent),
-  /** Contexts that did not answer: the timeline lacks what they handled (absent when all answered). */
-  unavailable: z.array(z.string()).optional(),
+  unavailable: z.array(z.string()).optional().meta({
+    description:
+      "Contexts that did not answer: the timeline lacks what they handled (absent when all answered).",
+  }),
 });
 export type Timeline = z.infer<typeof Timeline>;
 
@@ -151,7 +155,27 @@ const service = <T>(c: Context<OrdersApp>, binding: keyof Env) => c.env[binding]
  * asked). A context that does not answer is named in `unavailable`, and the rest is still shown.
  * 400 for an order id that is not a UUID; 404 when no context knows the order.
  */
-export const timelineRoutes = newRoutes().get("/:orderId/timeline", async (c) => {
+const orderTimeline = apiRoute(
+  {
+    method: "get",
+    path: "/{orderId}/timeline",
+    tags: ["Operations"],
+    summary: "An order's timeline: every event about it, and which context handled each",
+    description:
+      "Oldest first: the Order's own events and the other contexts' it applied, and what each context's " +
+      "per-order objects applied (their inboxes), each with who handled it, when and on which delivery " +
+      "attempt, and what caused it (`causationid`). A context that does not answer is named in " +
+      "`unavailable`; the rest is still shown.",
+    request: { params: OrderIdParams },
+    responses: { 200: json(Timeline, "The order's timeline.") },
+  },
+  { roles: ["operator"] },
+  // Unlike the other order routes, which answer 404 for any id that cannot be an order's.
+  { 400: "The order id is not a UUID." },
+  { 404: "No context knows the order." },
+);
+
+export const timelineRoutes = routesOf(newRoutes()).serve(orderTimeline, async (c) => {
   const orderId = c.req.param("orderId");
   if (!OrderId.safeParse(orderId).success)
     return errorResponse(c, 400, "validation_failed", "Bad order id.", [
@@ -199,4 +223,4 @@ export const timelineRoutes = newRoutes().get("/:orderId/timeline", async (c) =>
     ...(unavailable.length > 0 ? { unavailable: unavailable.map((u) => u.context) } : {}),
   };
   return c.json(timeline);
-});
+}).app;
