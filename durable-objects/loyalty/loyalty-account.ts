@@ -5,7 +5,6 @@ import {
   acceptLiveSocket,
   answerPingsWhileHibernating,
   broadcast,
-  closeLiveSocket,
   LIVE_FOR_HEADER,
   watched,
 } from "../../shared/durable/live-sockets";
@@ -150,16 +149,5 @@ export class LoyaltyAccount extends PublishingObject<BusEnv> {
   private pushAccount(customerId: string): void {
     if (!watched(this.ctx, customerId)) return;
     broadcast(this.ctx, { type: "loyalty", account: this.accountOf(customerId) }, customerId);
-  }
-
-  /** Live sockets only listen ("ping" is answered without waking the object). */
-  override webSocketMessage(): void {}
-
-  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    closeLiveSocket(ws, code, reason);
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    closeLiveSocket(ws, 1011, "error");
   }
 }

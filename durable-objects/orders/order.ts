@@ -4,7 +4,6 @@ import {
   acceptLiveSocket,
   answerPingsWhileHibernating,
   broadcast,
-  closeLiveSocket,
   LIVE_FOR_HEADER,
   watched,
 } from "../../shared/durable/live-sockets";
@@ -474,17 +473,6 @@ export class Order extends PublishingObject<Env> {
   private pushView(customerId: string): void {
     if (!watched(this.ctx, customerId)) return;
     broadcast(this.ctx, { type: "order", order: this.view(customerId) }, customerId);
-  }
-
-  /** Live sockets only listen ("ping" is answered without waking the object). */
-  override webSocketMessage(): void {}
-
-  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    closeLiveSocket(ws, code, reason);
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    closeLiveSocket(ws, 1011, "error");
   }
 
   /**

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { Inbox, type InboxEntry, type InboxFilter } from "./inbox";
+import { closeLiveSocket } from "./live-sockets";
 
 /**
  * Base for a Durable Object that applies events (each once, through its inbox) to data it owns.
@@ -22,5 +23,21 @@ export abstract class InboxObject<E = unknown> extends DurableObject<E> {
    */
   handledEvents(filter?: InboxFilter): InboxEntry[] {
     return this.inbox.entries(filter);
+  }
+
+  /**
+   * Objects that keep a customer's live view (the Order, the LoyaltyAccount: shared/durable/live-sockets.ts)
+   * accept hibernating WebSockets that only listen: what a client says is ignored ("ping" is answered
+   * without waking the object), and a close is finished the same way everywhere. An object with no live
+   * view never gets a socket, so these never run for it.
+   */
+  override webSocketMessage(): void {}
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    closeLiveSocket(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    closeLiveSocket(ws, 1011, "error");
   }
 }

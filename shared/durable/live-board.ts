@@ -1,4 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
+import { isWebSocketUpgrade } from "../http/live";
+import {
+  acceptLiveSocket,
+  answerPingsWhileHibernating,
+  broadcast,
+  closeLiveSocket,
+  watched,
+} from "./live-sockets";
 import { hasTable } from "./tables";
 
 /**
@@ -42,7 +50,7 @@ export abstract class LiveBoard<Row extends { orderId: string }, Board> extends 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     // Screens keep their socket alive with "ping": answered by the runtime, the object stays asleep.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    answerPingsWhileHibernating(ctx);
   }
 
   /** The board's body as its GET answers it, from the open rows, oldest first. */
@@ -115,21 +123,12 @@ export abstract class LiveBoard<Row extends { orderId: string }, Board> extends 
     );
   }
 
-  private message(): string {
-    return JSON.stringify({ type: "board", board: this.board() } satisfies BoardMessage<Board>);
+  private message(): BoardMessage<Board> {
+    return { type: "board", board: this.board() };
   }
 
   private broadcast(): void {
-    const sockets = this.ctx.getWebSockets();
-    if (!sockets.length) return;
-    const message = this.message();
-    for (const socket of sockets) {
-      try {
-        socket.send(message);
-      } catch {
-        // A socket closing as we send: its close handler tidies up.
-      }
-    }
+    if (watched(this.ctx)) broadcast(this.ctx, this.message());
   }
 
   /**
@@ -137,25 +136,19 @@ export abstract class LiveBoard<Row extends { orderId: string }, Board> extends 
    * selects). Anything else is 426.
    */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket")
+    if (!isWebSocketUpgrade(request))
       return new Response(null, { status: 426, headers: { Upgrade: "websocket" } });
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.send(this.message());
-    const protocol = request.headers.get("Sec-WebSocket-Protocol");
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      headers: protocol ? { "Sec-WebSocket-Protocol": protocol } : {},
-    });
+    return acceptLiveSocket(this.ctx, request, [], this.message());
   }
 
   /** The board only talks; what a screen says (other than the auto-answered ping) is ignored. */
   override webSocketMessage(): void {}
 
-  /** Completes the closing handshake the client started (the Hibernation API leaves it to us). */
-  override webSocketClose(socket: WebSocket, code: number, reason: string): void {
-    // 1005/1006/1015 are reserved: they may be reported, never sent.
-    socket.close([1005, 1006, 1015].includes(code) ? 1000 : code, reason);
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    closeLiveSocket(ws, code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    closeLiveSocket(ws, 1011, "error");
   }
 }
