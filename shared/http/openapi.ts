@@ -327,3 +327,46 @@ export function openApiDocument(
   document.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, bearerScheme);
   return document.getOpenAPI31Document({ openapi: "3.1.0", info, tags });
 }
+
+/**
+ * A staff board's two routes, declared alike for every context that keeps one (the kitchen's, the
+ * drivers', the counter's: shared/durable/live-board.ts): `GET <path>` answering the board, and
+ * `GET <path>/live`, a WebSocket sending `{ type: "board", board }` on connect and after every change.
+ */
+export function staffBoardRoutes<const B extends z.ZodType>(board: {
+  path: string;
+  tag: string;
+  /** Whose board, for people: "The kitchen's board". */
+  name: string;
+  /** What it holds: "the tickets in hand". */
+  holds: string;
+  /** What leaves it, and where else to look. */
+  description: string;
+  schema: B;
+  /** The 200 answer's description. */
+  answers: string;
+}) {
+  const message = z.object({ type: z.literal("board"), board: board.schema });
+  const list = apiRoute(
+    {
+      method: "get",
+      path: board.path,
+      tags: [board.tag],
+      summary: `${board.name}: ${board.holds}`,
+      description: board.description,
+      responses: { 200: json(board.schema, board.answers) },
+    },
+    { roles: ["staff"] },
+  );
+  const live = webSocketRoute(
+    {
+      path: `${board.path}/live`,
+      tags: [board.tag],
+      summary: `${board.name}, live`,
+      messages: message,
+      messagesSay: `\`{ type: "board", board }\` (the body of GET ${board.path}) on connect and after every change.`,
+    },
+    { roles: ["staff"] },
+  );
+  return { list, live, message };
+}

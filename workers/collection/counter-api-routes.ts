@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { BoardCounterOrder } from "../../durable-objects/collection/counter-board";
 import type { CounterOrder as CounterOrderView } from "../../durable-objects/collection/counter-collection";
-import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { apiRoute, staffBoardRoutes, json, OrderIdParams, type Declares } from "../../shared/http/openapi";
 import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
@@ -41,32 +41,19 @@ export const CounterBoard = z
   })
   .openapi("CounterBoard");
 
+const counterBoardRoutes = staffBoardRoutes({
+  path: "/collection/orders",
+  tag: TAGS[0]!,
+  name: "The counter's board",
+  holds: "orders waiting for their customers",
+  description: "A collected order leaves it.",
+  schema: CounterBoard,
+  answers: "The orders waiting at the counter, oldest first.",
+});
 /** Each message of the live board. */
-export const CounterBoardMessage = z.object({ type: z.literal("board"), board: CounterBoard });
-
-export const getCounterBoard = apiRoute(
-  {
-    method: "get",
-    path: "/collection/orders",
-    tags: TAGS,
-    summary: "The counter's board: orders waiting for their customers",
-    description: "A collected order leaves it.",
-    responses: { 200: json(CounterBoard, "The orders waiting at the counter, oldest first.") },
-  },
-  STAFF,
-);
-
-export const liveCounterBoard = webSocketRoute(
-  {
-    path: "/collection/orders/live",
-    tags: TAGS,
-    summary: "The counter's board, live",
-    messages: CounterBoardMessage,
-    messagesSay:
-      '`{ type: "board", board }` (the body of GET /collection/orders) on connect and after every change.',
-  },
-  STAFF,
-);
+export const CounterBoardMessage = counterBoardRoutes.message;
+export const getCounterBoard = counterBoardRoutes.list;
+export const liveCounterBoard = counterBoardRoutes.live;
 
 const NOT_AT_COUNTER = { 404: "No order at the counter with this id." };
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { DeliveryView } from "../../durable-objects/delivery/delivery";
 import type { BoardDelivery as DeliveryBoardRow } from "../../durable-objects/delivery/delivery-board";
-import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { apiRoute, staffBoardRoutes, json, OrderIdParams, type Declares } from "../../shared/http/openapi";
 import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
@@ -54,33 +54,20 @@ export const DeliveryBoard = z
   })
   .openapi("DeliveryBoard");
 
+const deliveryBoardRoutes = staffBoardRoutes({
+  path: "/delivery/orders",
+  tag: TAGS[0]!,
+  name: "The drivers' board",
+  holds: "deliveries not yet delivered",
+  description:
+    "A delivered order leaves it. The address is on each delivery (GET /delivery/orders/{orderId}).",
+  schema: DeliveryBoard,
+  answers: "The deliveries in hand, oldest first.",
+});
 /** Each message of the live board. */
-export const DeliveryBoardMessage = z.object({ type: z.literal("board"), board: DeliveryBoard });
-
-export const getDeliveryBoard = apiRoute(
-  {
-    method: "get",
-    path: "/delivery/orders",
-    tags: TAGS,
-    summary: "The drivers' board: deliveries not yet delivered",
-    description:
-      "A delivered order leaves it. The address is on each delivery (GET /delivery/orders/{orderId}).",
-    responses: { 200: json(DeliveryBoard, "The deliveries in hand, oldest first.") },
-  },
-  STAFF,
-);
-
-export const liveDeliveryBoard = webSocketRoute(
-  {
-    path: "/delivery/orders/live",
-    tags: TAGS,
-    summary: "The drivers' board, live",
-    messages: DeliveryBoardMessage,
-    messagesSay:
-      '`{ type: "board", board }` (the body of GET /delivery/orders) on connect and after every change.',
-  },
-  STAFF,
-);
+export const DeliveryBoardMessage = deliveryBoardRoutes.message;
+export const getDeliveryBoard = deliveryBoardRoutes.list;
+export const liveDeliveryBoard = deliveryBoardRoutes.live;
 
 const NO_DELIVERY = { 404: "No delivery for this order." };
 const OUT_OF_ORDER = {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { BoardTicket as KitchenBoardTicket } from "../../durable-objects/kitchen/kitchen-board";
 import type { Ticket as KitchenTicket } from "../../durable-objects/kitchen/kitchen-ticket";
-import { apiRoute, json, OrderIdParams, webSocketRoute, type Declares } from "../../shared/http/openapi";
+import { apiRoute, staffBoardRoutes, json, OrderIdParams, type Declares } from "../../shared/http/openapi";
 import { BOARD_UNAVAILABLE } from "../../shared/http/staff-board";
 
 /**
@@ -59,34 +59,21 @@ export const KitchenBoard = z
   })
   .openapi("KitchenBoard");
 
+const kitchenBoardRoutes = staffBoardRoutes({
+  path: "/kitchen/tickets",
+  tag: TAGS[0]!,
+  name: "The kitchen's board",
+  holds: "the tickets in hand",
+  description: "Withdrawn and quality-checked tickets leave it.",
+  schema: KitchenBoard,
+  answers: "The open tickets, oldest first.",
+});
 /** Each message of the live board. */
-export const KitchenBoardMessage = z.object({ type: z.literal("board"), board: KitchenBoard });
+export const KitchenBoardMessage = kitchenBoardRoutes.message;
+export const getKitchenBoard = kitchenBoardRoutes.list;
+export const liveKitchenBoard = kitchenBoardRoutes.live;
 
 const NO_TICKET = { 404: "No ticket for this order." };
-
-export const getKitchenBoard = apiRoute(
-  {
-    method: "get",
-    path: "/kitchen/tickets",
-    tags: TAGS,
-    summary: "The kitchen's board: the tickets in hand",
-    description: "Withdrawn and quality-checked tickets leave it.",
-    responses: { 200: json(KitchenBoard, "The open tickets, oldest first.") },
-  },
-  STAFF,
-);
-
-export const liveKitchenBoard = webSocketRoute(
-  {
-    path: "/kitchen/tickets/live",
-    tags: TAGS,
-    summary: "The kitchen's board, live",
-    messages: KitchenBoardMessage,
-    messagesSay:
-      '`{ type: "board", board }` (the body of GET /kitchen/tickets) on connect and after every change.',
-  },
-  STAFF,
-);
 
 export const getTicket = apiRoute(
   {
