@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { CATERING_LINES, cateringOrderBody } from "../support/catering";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { revenueToday, settledRevenueToday } from "../support/revenue";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -9,12 +10,6 @@ import { waitFor } from "../support/wait-for";
  * message's limit: it travels with a claim check, and the kitchen, analytics and loyalty read it whole.
  */
 const pizza = pizzaClient(inject("simulatedBaseUrl"));
-const today = () => new Date().toISOString().slice(0, 10);
-
-async function revenueToday(analyst: string) {
-  const { body } = await pizza.revenue(analyst, today());
-  return body.revenue.find((r) => r.currency === "GBP") ?? { amount: 0, orders: 0 };
-}
 
 describe("a catering order", () => {
   it("of about 400 KB reaches completed, with exact loyalty points and revenue", async () => {
@@ -27,7 +22,8 @@ describe("a catering order", () => {
     expect(size).toBeGreaterThan(370 * 1024);
     expect(size).toBeLessThan(512 * 1024);
 
-    const revenueBefore = await revenueToday(analyst);
+    // Exact: measured from a reading no earlier order can still change.
+    const revenueBefore = await settledRevenueToday(pizza, analyst);
     const submitted = await pizza.submitOrder(office, body);
     expect(submitted.status, JSON.stringify(submitted.body).slice(0, 300)).toBe(202);
     const orderId: string = submitted.body.orderId;
@@ -60,7 +56,7 @@ describe("a catering order", () => {
     const revenue = await waitFor(
       "the catering order in today's revenue",
       async () => {
-        const r = await revenueToday(analyst);
+        const r = await revenueToday(pizza, analyst);
         return r.orders > revenueBefore.orders ? r : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 500 },

@@ -1,6 +1,7 @@
 import { CloudEvent } from "cloudevents";
 import { describe, expect, inject, it } from "vitest";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { revenueToday, settledRevenueToday } from "../support/revenue";
 import { waitFor } from "../support/wait-for";
 
 /**
@@ -14,14 +15,7 @@ import { waitFor } from "../support/wait-for";
  * there. Here the only other order is simulated-staff.test.ts's, counted long before it completes.
  */
 const pizza = pizzaClient(inject("simulatedBaseUrl"));
-const today = () => new Date().toISOString().slice(0, 10);
 const gbp = (amount: number) => ({ amount, currency: "GBP" });
-
-type Revenue = { amount: number; net: number; tax: number; orders: number };
-async function revenueToday(analyst: string): Promise<Revenue> {
-  const { body } = await pizza.revenue(analyst, today());
-  return body.revenue.find((r) => r.currency === "GBP") ?? { amount: 0, net: 0, tax: 0, orders: 0 };
-}
 
 /** Loyalty's line in GET /ops/deprecations for order.completed.v1. */
 async function completedV1ReadByLoyalty(operator: string): Promise<{ subscribed: boolean; events: number }> {
@@ -39,7 +33,8 @@ describe("a breaking change in its migration window", () => {
     const vera = await pizza.token(customerId);
     const operator = await pizza.token(uniqueId("operator"), "operator");
     const analyst = await pizza.token(uniqueId("analyst"), "analyst");
-    const before = await revenueToday(analyst);
+    // Exact: measured from a reading no earlier order can still change.
+    const before = await settledRevenueToday(pizza, analyst);
     const readsBefore = await completedV1ReadByLoyalty(operator);
 
     const { body } = await pizza.submitOrder(vera, {
@@ -88,7 +83,7 @@ describe("a breaking change in its migration window", () => {
 
     // Analytics, on v2, counts the order's gross, net and tax exactly.
     const after = await waitFor("the order in today's revenue", async () => {
-      const r = await revenueToday(analyst);
+      const r = await revenueToday(pizza, analyst);
       return r.orders > before.orders ? r : undefined;
     });
     expect({

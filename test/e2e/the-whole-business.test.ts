@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { pizzaClient, uniqueId } from "../support/pizza-client";
+import { revenueToday } from "../support/revenue";
 import { staffFlows } from "../support/staff-flows";
 import { waitFor } from "../support/wait-for";
 
@@ -11,11 +12,6 @@ const pizza = pizzaClient(inject("baseUrl"));
 const staff = staffFlows(pizza);
 const today = () => new Date().toISOString().slice(0, 10);
 const address = { line1: "1 Basil Row", city: "Leeds", postcode: "LS1 4AP", country: "GB" };
-
-async function revenueToday(analyst: string) {
-  const { body } = await pizza.revenue(analyst, today());
-  return body.revenue.find((r) => r.currency === "GBP") ?? { amount: 0, orders: 0 };
-}
 
 /** Every history entry is one of the order's applied events, in the same order. */
 async function expectHistoryToMatchEvents(customer: string, orderId: string) {
@@ -42,7 +38,7 @@ describe("from submitted to completed", () => {
     const customerId = uniqueId("iris");
     const iris = await pizza.token(customerId);
     const analyst = await pizza.token(uniqueId("analyst"), "analyst");
-    const revenueBefore = await revenueToday(analyst);
+    const revenueBefore = await revenueToday(pizza, analyst);
 
     const { body } = await pizza.submitOrder(iris, {
       items: [{ recipeId: "diavola", quantity: 2 }],
@@ -76,7 +72,7 @@ describe("from submitted to completed", () => {
 
     // Other tests' orders may be counted meanwhile, so this is "at least"; test/analytics has the exact sums.
     const revenue = await waitFor("the order in today's revenue", async () => {
-      const r = await revenueToday(analyst);
+      const r = await revenueToday(pizza, analyst);
       return r.amount >= revenueBefore.amount + 2500 ? r : undefined;
     });
     expect(revenue.orders).toBeGreaterThanOrEqual(revenueBefore.orders + 1);
