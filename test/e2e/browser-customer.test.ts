@@ -6,7 +6,8 @@ import { launchBrowser, openPage, saveScreenshot, signInThroughPage } from "../s
  * A customer at the storefront, in chromium, against the system as `npm run dev` starts it (simulated
  * staff on): signs in, adds a delivery address, orders to it at once, and watches the order page follow
  * the order to `completed` and the points arrive, pushed over the live WebSockets, the page never
- * reloaded. Saves docs/screenshots/storefront.png and order.png.
+ * reloaded; then, in another browser, the same customer finds the order in "My orders" (GET /orders, not
+ * anything the first browser kept). Saves docs/screenshots/storefront.png and order.png.
  */
 const baseUrl = inject("simulatedBaseUrl");
 
@@ -44,11 +45,8 @@ describe("a customer in the browser", () => {
         await page.locator(".recipe").nth(4).waitFor();
         expect(await page.locator(".recipe h3").allTextContents()).toContain("Margherita");
 
-        const customerId = await signInThroughPage(
-          page,
-          `Ada ${crypto.randomUUID().slice(0, 8)}`,
-          "customer",
-        );
+        const name = `Ada ${crypto.randomUUID().slice(0, 8)}`;
+        const customerId = await signInThroughPage(page, name, "customer");
         expect(customerId).toMatch(/^demo-customer-ada-/);
 
         // 2 Margherita (£10.00) + 1 Funghi (£11.50) + delivery (£3.00).
@@ -110,6 +108,19 @@ describe("a customer in the browser", () => {
 
         await saveScreenshot(page, "order");
         expect(problems).toEqual([]);
+
+        // Another browser (nothing of the first one's storage): the same customer sees the order.
+        const other = await openPage(browser, baseUrl);
+        try {
+          await other.page.goto("/");
+          expect(await signInThroughPage(other.page, name, "customer")).toBe(customerId);
+          const row = other.page.locator(`#my-orders-list li[data-order-id="${orderId}"]`);
+          await row.waitFor({ timeout: 30_000 });
+          await row.locator('.status-pill[data-status="completed"]').waitFor({ timeout: 30_000 });
+          expect(other.problems).toEqual([]);
+        } finally {
+          await other.context.close();
+        }
       } finally {
         await context.close();
       }

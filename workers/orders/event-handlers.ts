@@ -6,7 +6,8 @@ import { ordersSubscription } from "./subscriptions";
  * What orders does when the other contexts act on an order: payments, the kitchen, delivery and
  * collection's events are applied, once each, by the order's own Durable Object, which decides what
  * happens next (confirm, cancel, refund, ready, completed: durable-objects/orders/order-decider.ts).
- * Customers' address events feed the customer's address book.
+ * Customers' address events feed the customer's address book; orders' own submitted events feed the
+ * customer's list of orders.
  */
 const toTheOrder = async (
   event: AnyPizzaEvent & { data: { orderId: string } },
@@ -34,6 +35,13 @@ const toTheAddressBook = async (
   return outcome;
 };
 
+/** The customer's list of orders learns of a new order (once, through its inbox). */
+const toTheCustomersOrders = async (
+  event: PizzaEvent<"com.plantbasedpizza.order.submitted.v1">,
+  env: Env,
+  delivery: QueueDelivery,
+) => env.CUSTOMER_ORDERS.getByName(event.data.customerId).orderSubmitted(event, delivery);
+
 export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription.events, Env>({
   subscription: ordersSubscription,
   ...contextOperations,
@@ -50,6 +58,7 @@ export const ordersEventHandlers = consumeEvents<keyof typeof ordersSubscription
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": toTheOrder,
     "com.plantbasedpizza.delivery.order-delivered.v1": toTheOrder,
     "com.plantbasedpizza.collection.order-collected.v1": toTheOrder,
+    "com.plantbasedpizza.order.submitted.v1": toTheCustomersOrders,
     "com.plantbasedpizza.customer.address-added.v1": toTheAddressBook,
   },
 });

@@ -1,6 +1,9 @@
 import { defineSubscription } from "../../shared/bus/subscription";
 
-/** Orders keeps each order's lifecycle and read model in step with what the other contexts do to it. */
+/**
+ * Orders keeps each order's lifecycle and read model in step with what the other contexts do to it, and each customer's
+ * list of orders in step with its own submitted orders.
+ */
 export const ordersSubscription = defineSubscription({
   subscriber: "orders",
   queue: "orders-inbox",
@@ -24,6 +27,8 @@ export const ordersSubscription = defineSubscription({
     "com.plantbasedpizza.delivery.order-collected-by-driver.v1": "moves the order to 'out-for-delivery'",
     "com.plantbasedpizza.delivery.order-delivered.v1": "completes the order",
     "com.plantbasedpizza.collection.order-collected.v1": "completes the order",
+    "com.plantbasedpizza.order.submitted.v1":
+      "adds the order to its customer's list of orders (GET /orders), so placing an order makes no extra call",
     "com.plantbasedpizza.customer.address-added.v1":
       "keeps orders' own list of each customer's address ids, to accept only a customer's own address for delivery",
   },

@@ -12,6 +12,7 @@ import { OrderId } from "../../../shared/events/catalog/ids";
 import { Money, TaxedMoney } from "../../../shared/events/catalog/money";
 import { Fulfilment, TaxedOrderLine } from "../../../shared/events/catalog/orders";
 import type { OrderView as OrderReadModel } from "../../../durable-objects/orders/order";
+import { CUSTOMER_ORDERS_KEPT, type CustomerOrder } from "../../../durable-objects/orders/customer-orders";
 import { apiRoute, json, OrderIdParams, routesOf, type Declares } from "../../../shared/http/openapi";
 import {
   DeliveryAddressId,
@@ -148,6 +149,34 @@ const submitOrder = apiRoute(
   { 413: "The body is larger than 512 KB." },
   422,
   { 503: "The event bus is too far behind to take new orders: retry after `Retry-After` seconds." },
+);
+
+/** One of the caller's orders in GET /orders (durable-objects/orders/customer-orders.ts CustomerOrder). */
+const CustomerOrderView = z
+  .object({
+    orderId: z.string(),
+    placedAt: z.iso.datetime().openapi({ description: "When it was submitted." }),
+    fulfilment: Fulfilment,
+    total: Money.meta({ description: "What the customer pays, tax included." }),
+  })
+  .openapi("CustomerOrder");
+true satisfies Declares<typeof CustomerOrderView, CustomerOrder>;
+
+const listOrders = apiRoute(
+  {
+    method: "get",
+    path: "/",
+    tags: TAGS,
+    summary: "The caller's orders, newest first",
+    description:
+      `At most the last ${CUSTOMER_ORDERS_KEPT}. A list kept from orders' own order.submitted events, so ` +
+      "eventually consistent: an order placed a moment ago may not be on it yet (the 202 of POST /orders " +
+      "names it). Each order's status and story: GET /orders/{orderId}.",
+    responses: {
+      200: json(z.object({ orders: z.array(CustomerOrderView) }), "The caller's orders, newest first."),
+    },
+  },
+  CUSTOMER,
 );
 
 const getOrder = apiRoute(
@@ -297,6 +326,10 @@ export const orderRoutes = routesOf(newRoutes())
     c.header("Location", `/orders/${result.orderId}`);
     return c.json({ orderId: result.orderId, status: result.status }, 202);
   })
+  // The caller's own list only: the object is named by the token's subject, never by the request.
+  .serve(listOrders, async (c) =>
+    c.json({ orders: await c.env.CUSTOMER_ORDERS.getByName(c.var.principal.id).list() }),
+  )
   .serve(getOrder, async (c) => {
     const orderId = c.req.param("orderId");
     const view = OrderId.safeParse(orderId).success

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The storefront (`/`): the menu, a basket, checkout (collection, or delivery to one of the customer's
- * addresses, added here), the orders placed from this browser, loyalty points kept live, and an
+ * addresses, added here), the customer's orders (GET /orders), loyalty points kept live, and an
  * order's own page (`/#/orders/<orderId>`, order.js) with its status pushed as it changes.
  */
 import { api, el, live, money, dateTime, session, show, showError, startPage } from "./app.js";
@@ -60,23 +60,23 @@ let pointsFeed;
 
 const saveBasket = () => sessionStorage.setItem("pizza.basket", JSON.stringify([...basket]));
 
-// ---- Orders placed from this browser -------------------------------------------------------------
-// The API has no list of a customer's orders (GET /orders/{id} only), so the storefront remembers the
-// ids of the orders placed here, per customer, in localStorage.
+// ---- Orders just placed --------------------------------------------------------------------------
+// GET /orders is a list kept from the orders' events, so an order placed a moment ago may not be on it
+// yet: the page keeps what POST /orders answered (for this tab) until the list has the order.
 
-/** @typedef {{ orderId: string; placedAt: string; total: Money }} PlacedOrder */
-const placedKey = (/** @type {string} */ customerId) => `pizza.orders.${customerId}`;
-/** @returns {PlacedOrder[]} */
-function placedOrders(/** @type {string} */ customerId) {
+/** @typedef {import("../../../durable-objects/orders/customer-orders").CustomerOrder} CustomerOrder */
+const justPlacedKey = (/** @type {string} */ customerId) => `pizza.just-placed.${customerId}`;
+/** @returns {CustomerOrder[]} */
+function justPlaced(/** @type {string} */ customerId) {
   try {
-    return JSON.parse(localStorage.getItem(placedKey(customerId)) ?? "[]");
+    return JSON.parse(sessionStorage.getItem(justPlacedKey(customerId)) ?? "[]");
   } catch {
     return [];
   }
 }
-function rememberOrder(/** @type {string} */ customerId, /** @type {PlacedOrder} */ order) {
-  const others = placedOrders(customerId).filter((o) => o.orderId !== order.orderId);
-  localStorage.setItem(placedKey(customerId), JSON.stringify([order, ...others].slice(0, 20)));
+function keepJustPlaced(/** @type {string} */ customerId, /** @type {CustomerOrder[]} */ orders) {
+  if (orders.length === 0) sessionStorage.removeItem(justPlacedKey(customerId));
+  else sessionStorage.setItem(justPlacedKey(customerId), JSON.stringify(orders));
 }
 
 // ---- Menu and basket ------------------------------------------------------------------------------
@@ -295,11 +295,16 @@ async function placeOrder(/** @type {SubmitEvent} */ event) {
     });
     showError(status, undefined);
     pending = undefined;
-    rememberOrder(who.principal.id, {
-      orderId: accepted.orderId,
-      placedAt: new Date().toISOString(),
-      total: totalOf(order.items, how),
-    });
+    const customerId = who.principal.id;
+    keepJustPlaced(customerId, [
+      {
+        orderId: accepted.orderId,
+        placedAt: new Date().toISOString(),
+        fulfilment: how,
+        total: totalOf(order.items, how),
+      },
+      ...justPlaced(customerId).filter((o) => o.orderId !== accepted.orderId),
+    ]);
     basket.clear();
     saveBasket();
     renderBasket();
@@ -336,18 +341,32 @@ const STATUS_WORDS = /** @type {Record<string, string>} */ ({
   cancelled: "Cancelled",
 });
 
+/** The customer's orders (GET /orders), with those just placed that the list does not have yet. */
 async function renderMyOrders(/** @type {string} */ customerId) {
-  const orders = placedOrders(customerId).slice(0, 10);
   const list = $("#my-orders-list");
+  /** @type {{ orders: CustomerOrder[] }} */
+  let known;
+  try {
+    known = await api("/orders");
+  } catch (error) {
+    showError(list, error);
+    return;
+  }
+  const listed = new Set(known.orders.map((o) => o.orderId));
+  const waiting = justPlaced(customerId).filter((o) => !listed.has(o.orderId));
+  keepJustPlaced(customerId, waiting);
+  const orders = [...waiting, ...known.orders]
+    .sort((a, b) => Date.parse(b.placedAt) - Date.parse(a.placedAt))
+    .slice(0, 10);
   if (orders.length === 0) {
-    show(list, el("li", { class: "empty" }, "No orders from this browser yet."));
+    show(list, el("li", { class: "empty" }, "No orders yet."));
     return;
   }
   const rows = orders.map((o) => {
     const state = el("span", { class: "status-pill", "data-status": "" }, "…");
     const row = el(
       "li",
-      {},
+      { "data-order-id": o.orderId },
       el("a", { href: `#/orders/${o.orderId}` }, el("span", { class: "mono" }, `#${o.orderId.slice(0, 8)}`)),
       el("span", { class: "muted" }, dateTime(o.placedAt)),
       el("span", { class: "amount" }, money(o.total)),
