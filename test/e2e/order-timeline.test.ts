@@ -115,6 +115,8 @@ describe("an operator's timeline of an order", () => {
       "collection.order-collected.v1",
       "order.completed.v2",
     ]);
+    // The customer's list of orders (GET /orders) is orders' own read model of order submitted.
+    expect(handlersOf(events, "order.submitted.v1")).toEqual(["orders"]);
     expect(handlersOf(events, "payments.take-payment.v1")).toEqual(["payments"]);
     expect(handlersOf(events, "payment.taken.v1")).toEqual(["orders"]);
     expect(handlersOf(events, "order.confirmed.v2")).toEqual(["analytics", "kitchen"]);

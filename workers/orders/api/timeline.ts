@@ -192,6 +192,10 @@ export const timelineRoutes = routesOf(newRoutes()).serve(orderTimeline, async (
   const facts = await c.env.ORDERS.getByName(orderId).timelineFacts();
   const more = facts
     ? [
+        // Orders itself, beyond the Order: the customer's list of orders (GET /orders) applied order submitted.
+        ask("orders", () =>
+          c.env.CUSTOMER_ORDERS.getByName(facts.customerId).handledEvents({ subject: orderId }),
+        ),
         ask("payments", () => service<HandledAbout>(c, "PAYMENTS").handledAbout(orderId)),
         ask("loyalty", () =>
           service<LoyaltyHandledAbout>(c, "LOYALTY").handledAbout(orderId, facts.customerId),
