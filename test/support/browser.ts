@@ -66,5 +66,7 @@ export async function signInThroughPage(page: Page, name: string, role: "custome
 /** Saves the whole page as docs/screenshots/<name>.png. */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top: a full-page shot of a page scrolled down draws its sticky header part way down.
+  await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: "disabled" });
 }
