@@ -119,18 +119,18 @@ describe("the event archive", () => {
   it("keeps every valid event the router receives, routed or not, as received, under the hour of its time", async () => {
     const hour = freshHour();
     const confirmed = event("com.plantbasedpizza.order.confirmed.v2", hour + 5 * MINUTE);
-    const submitted = event("com.plantbasedpizza.order.submitted.v1", hour + 6 * MINUTE);
+    const awarded = event("com.plantbasedpizza.loyalty.points-awarded.v1", hour + 6 * MINUTE);
     // The next hour's event, in the same batch: a bus retry can bring a late event beside new ones.
     const started = event("com.plantbasedpizza.kitchen.preparation-started.v1", hour + HOUR + MINUTE);
     const broken = { ...event("com.plantbasedpizza.order.confirmed.v2", hour), type: "…order.misplaced.v1" };
     // Routed, unrouted (nobody reads it) and invalid: all acked, the invalid one as a dead letter.
-    expect(subscriptions.some((s) => Object.hasOwn(s.events, submitted.type))).toBe(false);
-    const result = await route([confirmed, submitted, started, broken]);
+    expect(subscriptions.some((s) => Object.hasOwn(s.events, awarded.type))).toBe(false);
+    const result = await route([confirmed, awarded, started, broken]);
     expect(result.explicitAcks).toHaveLength(4);
 
     // One object per hour of event time in the batch (one R2 write, not one per event), each holding
     // that hour's events exactly as they came; the invalid event is nowhere.
-    expect(await archivedIn(hour)).toEqual([[confirmed, submitted]]);
+    expect(await archivedIn(hour)).toEqual([[confirmed, awarded]]);
     expect(await archivedIn(hour + HOUR)).toEqual([[started]]);
   });
 
