@@ -33,19 +33,35 @@ async function verifyBearer(header: string | null, secret: string): Promise<Auth
   return { principal };
 }
 
+/** Where a request's token came from, and what it says: what a role check reads. */
+export interface TokenSource {
+  authenticate(request: Request, secret: string): Promise<Authentication>;
+  /** The field a 401 names: the header (or subprotocol) the token was read from. */
+  field(request: Request): string;
+}
+
+const AUTHORIZATION_HEADER: TokenSource = { authenticate, field: () => "Authorization" };
+
 /**
  * Hono middleware: a valid bearer token whose role is one of `roles`, else 401 (no or bad token,
- * with WWW-Authenticate) or 403 (valid token, wrong role). The principal is put on the context.
+ * with WWW-Authenticate) or 403 (valid token, wrong role). The principal is put on the context. The
+ * token is read from the Authorization header, or from where `source` says (live views:
+ * shared/http/live.ts), and checked the same way whichever.
  */
-export function requireRole(
+export function requireRole(...roles: Role[]) {
+  return requireRoleFrom(AUTHORIZATION_HEADER, ...roles);
+}
+
+export function requireRoleFrom(
+  source: TokenSource,
   ...roles: Role[]
 ): MiddlewareHandler<{ Bindings: { JWT_SECRET: string }; Variables: AuthVariables }> {
   return async (c, next) => {
-    const authentication = await authenticate(c.req.raw, c.env.JWT_SECRET);
+    const authentication = await source.authenticate(c.req.raw, c.env.JWT_SECRET);
     if (!("principal" in authentication)) {
       c.header("WWW-Authenticate", 'Bearer realm="plant-based-pizza"');
       return errorResponse(c, 401, "unauthorized", authentication.message, [
-        { field: "Authorization", reason: authentication.reason },
+        { field: source.field(c.req.raw), reason: authentication.reason },
       ]);
     }
     const { principal } = authentication;

@@ -1,6 +1,6 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import type { Principal, Role } from "../auth/token";
-import { authenticate, type AuthVariables, type Authentication } from "./auth";
+import { authenticate, requireRoleFrom, type Authentication, type TokenSource } from "./auth";
 import { errorResponse } from "./errors";
 
 /**
@@ -44,30 +44,18 @@ export function authenticateLive(request: Request, secret: string): Promise<Auth
   );
 }
 
+/** An upgrade's `bearer.<JWT>` subprotocol, else the Authorization header. */
+const LIVE_TOKEN: TokenSource = {
+  authenticate: authenticateLive,
+  field: (request) => (bearerProtocol(request) === undefined ? "Authorization" : "Sec-WebSocket-Protocol"),
+};
+
 /**
- * Hono middleware, requireRole (shared/http/auth.ts) that also reads an upgrade's token from its
- * subprotocol: a valid token whose role is one of `roles`, else 401 (no or bad token) or 403. A plain
- * request is checked exactly as requireRole checks it.
+ * requireRole (shared/http/auth.ts) that also reads an upgrade's token from its subprotocol: a valid
+ * token whose role is one of `roles`, else 401 or 403. A plain request is checked exactly as
+ * requireRole checks it.
  */
-export function requireLiveRole(
-  ...roles: Role[]
-): MiddlewareHandler<{ Bindings: { JWT_SECRET: string }; Variables: AuthVariables }> {
-  return async (c, next) => {
-    const authentication = await authenticateLive(c.req.raw, c.env.JWT_SECRET);
-    if (!("principal" in authentication)) {
-      c.header("WWW-Authenticate", 'Bearer realm="plant-based-pizza"');
-      const field = bearerProtocol(c.req.raw) === undefined ? "Authorization" : "Sec-WebSocket-Protocol";
-      return errorResponse(c, 401, "unauthorized", authentication.message, [
-        { field, reason: authentication.reason },
-      ]);
-    }
-    if (!roles.includes(authentication.principal.role)) {
-      return errorResponse(c, 403, "forbidden", `This endpoint needs the ${roles.join(" or ")} role.`);
-    }
-    c.set("principal", authentication.principal);
-    await next();
-  };
-}
+export const requireLiveRole = (...roles: Role[]) => requireRoleFrom(LIVE_TOKEN, ...roles);
 
 /** 426 for a live route asked with a plain request. */
 export function upgradeRequired(c: Context) {
