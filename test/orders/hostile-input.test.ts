@@ -51,11 +51,20 @@ const ORDER: Json = { items: [{ recipeId: "margherita", quantity: 1 }], fulfilme
 
 const ROUTES: PublicRoute[] = [
   { method: "GET", path: "/", access: "anyone" },
+  { method: "GET", path: "/api", access: "anyone" },
   { method: "GET", path: "/menu", access: "anyone" },
   { method: "GET", path: "/schemas/events", access: "anyone" },
   { method: "GET", path: `/schemas/events/${eventTypes[0]}.json`, access: "anyone" },
   { method: "GET", path: "/catalog", access: "anyone" },
   { method: "GET", path: "/catalog/asyncapi.json", access: "anyone" },
+  {
+    method: "POST",
+    path: "/dev/sign-in",
+    access: "anyone",
+    body: { role: "customer", name: "Mallory" },
+    vocabulary: [["role"]],
+    absent: true,
+  },
   {
     method: "POST",
     path: "/dev/bus/events",
@@ -70,6 +79,7 @@ const ROUTES: PublicRoute[] = [
     body: ORDER,
     vocabulary: [["items", 0, "recipeId"], ["fulfilment"]],
   },
+  { method: "GET", path: "/orders", access: "customer" },
   { method: "GET", path: `/orders/${NO_SUCH_ORDER}`, access: "customer" },
   { method: "GET", path: `/orders/${NO_SUCH_ORDER}/events`, access: "customer" },
   { method: "POST", path: `/orders/${NO_SUCH_ORDER}/cancel`, access: "customer" },
@@ -91,6 +101,7 @@ const ROUTES: PublicRoute[] = [
     vocabulary: [["deadLetterQueue"]],
   },
   { method: "GET", path: "/ops/deprecations", access: "operator" },
+  { method: "GET", path: `/ops/orders/${NO_SUCH_ORDER}/timeline`, access: "operator" },
   {
     method: "POST",
     path: "/ops/replays",
@@ -100,6 +111,9 @@ const ROUTES: PublicRoute[] = [
   },
   { method: "GET", path: `/ops/replays/${NO_SUCH_ORDER}`, access: "operator" },
   // The other contexts' thin APIs, through the gateway.
+  { method: "GET", path: "/kitchen/tickets", access: "staff" },
+  { method: "GET", path: "/delivery/orders", access: "staff" },
+  { method: "GET", path: "/collection/orders", access: "staff" },
   { method: "GET", path: `/kitchen/tickets/${NO_SUCH_ORDER}`, access: "staff" },
   ...["start-preparing", "pizza-baked", "quality-checked"].map((step): PublicRoute => ({
     method: "POST",
