@@ -9,6 +9,8 @@
  *               from the fixed rates, then bisecting
  *   throughput  POST /orders with 32 connections against the system, a bare Hono worker and the
  *               minimal Durable Object + outbox + queue worker (bench/fixtures/), in the same run: ratios
+ *   api-path    only the API path: POST /orders against the orders worker alone and the minimal worker,
+ *               side by side (a minute; the last two rows of throughput, for working on that path)
  *   operations  billable operations per order, counted by running every worker again behind counting
  *               wrappers (bench/fixtures/counting/), with simulated staff on so orders run to completed;
  *               and their cost per million orders at Cloudflare's published prices
@@ -44,12 +46,14 @@ import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
 
 const root = resolve(import.meta.dirname, "..");
-const PHASES = ["latency", "rates", "highest", "throughput", "operations"] as const;
+const PHASES = ["latency", "rates", "highest", "throughput", "api-path", "operations"] as const;
+/** What runs when no `--phases` is given: api-path is part of throughput. */
+const DEFAULT_PHASES: Phase[] = ["latency", "rates", "highest", "throughput", "operations"];
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
   options: {
-    phases: { type: "string", default: PHASES.join(",") },
+    phases: { type: "string", default: DEFAULT_PHASES.join(",") },
     sequential: { type: "string", default: "20" },
     rates: { type: "string", default: "5,10,20" },
     seconds: { type: "string", default: "20" },
@@ -72,7 +76,7 @@ const positive = (name: keyof typeof values) => {
 function usage(message: string): never {
   console.error(message);
   console.error(
-    "usage: npm run bench:system -- [--phases latency,rates,highest,throughput,operations] [--sequential N] " +
+    "usage: npm run bench:system -- [--phases latency,rates,highest,throughput,api-path,operations] [--sequential N] " +
       "[--rates 5,10,20] [--seconds S] [--p99-limit-ms MS] [--step-seconds S] [--max-steps N] [--max-rate R] " +
       "[--connections C] [--throughput-seconds S] [--count-orders N] [--count-rate R] [--out FILE]",
   );
@@ -965,11 +969,12 @@ interface Report {
   latency: LatencyRow[];
   highest?: Highest;
   throughput?: {
-    system: Throughput;
+    /** Absent from an `api-path` run. */
+    system?: Throughput;
     /** POST /orders with the orders worker alone: nobody consumes what it publishes. */
     apiAlone: Throughput;
     minimal: Throughput;
-    bare: Throughput;
+    bare?: Throughput;
     ratios: Record<string, number>;
   };
   operations?: Operations;
@@ -1001,6 +1006,26 @@ function commit(): string {
   } catch {
     return "?";
   }
+}
+
+const ratio = (a: number, z: number) => (z > 0 ? Number((a / z).toFixed(3)) : 0);
+
+/**
+ * POST /orders with the orders worker alone (its API and Order objects, no router, no payments, no
+ * other consumer): what the API path costs, as the minimal worker's figure is, without the rest of every
+ * accepted order's lifecycle sharing the same local core. On Cloudflare the consumers run elsewhere;
+ * locally they compete with the API for one workerd thread.
+ */
+async function apiPathAlone(bearer: (i: number) => Record<string, string>): Promise<Throughput> {
+  log("starting the orders worker alone (nobody consuming what it publishes)");
+  const api = await startWrangler(
+    "api",
+    [join(root, "wrangler.toml")],
+    ["--var", "SIMULATED_STAFF:off"],
+    "/menu",
+  );
+  sessions.push(api);
+  return hammer("the API path alone (orders worker only)", api.baseUrl, bearer);
 }
 
 async function main(): Promise<Report> {
@@ -1054,20 +1079,7 @@ async function main(): Promise<Report> {
         const bearer = (i: number) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` });
         const s = await hammer("the system", system.baseUrl, bearer);
         await stopAll();
-        // The same POST /orders with the orders worker alone (its API and Order objects, no router, no
-        // payments, no other consumer): what the API path costs, as the minimal worker's figure is, without
-        // the rest of every accepted order's lifecycle sharing the same local core. On Cloudflare the
-        // consumers run elsewhere; locally they compete with the API for one workerd thread.
-        log("starting the orders worker alone (nobody consuming what it publishes)");
-        const api = await startWrangler(
-          "api",
-          [join(root, "wrangler.toml")],
-          ["--var", "SIMULATED_STAFF:off"],
-          "/menu",
-        );
-        sessions.push(api);
-        const a = await hammer("the API path alone (orders worker only)", api.baseUrl, bearer);
-        const ratio = (a: number, z: number) => (z > 0 ? Number((a / z).toFixed(3)) : 0);
+        const a = await apiPathAlone(bearer);
         report.throughput = {
           system: s,
           apiAlone: a,
@@ -1081,6 +1093,27 @@ async function main(): Promise<Report> {
           },
         };
       }
+      await stopAll();
+    }
+    if (on("api-path") && !on("throughput")) {
+      log("starting the minimal Durable Object + outbox + queue worker");
+      const minimal = await startWrangler(
+        "minimal",
+        [join(root, "bench/fixtures/minimal/wrangler.toml")],
+        [],
+        "/",
+      );
+      sessions.push(minimal);
+      const m = await hammer("minimal DO + outbox + queue worker", minimal.baseUrl, () => ({}));
+      await stopAll();
+      const pizza = pizzaClient("http://unused.invalid");
+      const tokens = await Promise.all(range(4000).map(() => customerToken(pizza)));
+      const a = await apiPathAlone((i) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` }));
+      report.throughput = {
+        apiAlone: a,
+        minimal: m,
+        ratios: { "API path alone / minimal": ratio(a.acceptedPerSecond, m.acceptedPerSecond) },
+      };
       await stopAll();
     }
     if (on("operations")) report.operations = await countOperations();
@@ -1145,7 +1178,7 @@ function table(r: Report): string {
     section(
       `POST /orders throughput (${options.connections} connections, ${options.throughputSeconds} s, accepted/s; p50 / p99 ms)`,
     );
-    for (const x of [t.system, t.apiAlone, t.minimal, t.bare])
+    for (const x of [t.system, t.apiAlone, t.minimal, t.bare].filter((x) => x !== undefined))
       rows.push([
         x.target,
         `${x.acceptedPerSecond}/s; ${ms(x.latency.p50)} / ${ms(x.latency.p99)}; answers ${JSON.stringify(x.answers)}`,
