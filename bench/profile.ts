@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startDevSystem } from "../test/support/dev-system";
 import { pizzaClient } from "../test/support/pizza-client";
+import { placeAtRate } from "./arrivals";
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +28,7 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const top = Number(values.top);
-const ORDER = {
-  items: [{ recipeId: "margherita", quantity: 1 }],
-  fulfilment: "collection",
-  cardToken: "tok_visa",
-};
 const SAMPLING_INTERVAL_US = 500;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface ProfileNode {
   id: number;
@@ -104,18 +99,11 @@ try {
     await s!.send("Profiler.enable");
     await s!.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
   }
-  const tokens = await Promise.all(
-    Array.from({ length: rate * seconds }, (_, i) => pizza.token(`profile-${i}`)),
-  );
-  for (const { s } of live) await s!.send("Profiler.start");
-  const start = Date.now();
-  const placing: Promise<unknown>[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const wait = start + (i * 1000) / rate - Date.now();
-    if (wait > 0) await sleep(wait);
-    placing.push(pizza.call("POST", "/orders", { token: tokens[i], body: ORDER }).catch(() => undefined));
-  }
-  await Promise.all(placing);
+  let start = Date.now();
+  const placed = await placeAtRate(pizza, rate, seconds, "profile", async () => {
+    for (const { s } of live) await s!.send("Profiler.start");
+    start = Date.now();
+  });
   const profiles = await Promise.all(
     live.map(async ({ id, s }) => ({
       id,
@@ -134,7 +122,7 @@ try {
         JSON.stringify(profile),
       );
   console.log(
-    `\n${tokens.length} orders at ${rate}/s over ${window.toFixed(1)} s; CPU by isolate (ms busy, % of the window)\n`,
+    `\n${placed} orders at ${rate}/s over ${window.toFixed(1)} s; CPU by isolate (ms busy, % of the window)\n`,
   );
   const rows = profiles
     .flatMap(({ id, profile }) => (profile ? [{ id, profile }] : []))

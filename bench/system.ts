@@ -42,6 +42,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, startDevSystem, stopProcessGroup, type DevSystem } from "../test/support/dev-system";
 import { pizzaClient } from "../test/support/pizza-client";
+import { COLLECTION_ORDER } from "./arrivals";
 import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
 
@@ -202,11 +203,7 @@ async function workersQuiet(ms: number, capMs: number): Promise<void> {
 
 // ---- Orders: placing them and reading what happened ----------------------------------------------
 
-const ORDER = {
-  items: [{ recipeId: "margherita", quantity: 1 }],
-  fulfilment: "collection",
-  cardToken: "tok_visa",
-};
+const ORDER = COLLECTION_ORDER;
 
 type Pizza = ReturnType<typeof pizzaClient>;
 
