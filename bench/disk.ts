@@ -53,19 +53,21 @@ try {
   const pid = workerdPid();
   let trace: ReturnType<typeof spawn> | undefined;
   let output = "";
+  let failed: Error | undefined;
   const orders = await placeAtRate(pizza, rate, seconds, "disk", () => {
     // -f: every thread; -y: the path behind each file descriptor; to stderr, read as it comes.
     trace = spawn("strace", ["-f", "-y", "-e", "trace=fsync,fdatasync,openat", "-p", String(pid)], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     trace.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    trace.on("error", (error) => {
-      throw new Error(`strace could not run (apt-get install -y strace): ${error.message}`);
-    });
+    // Reported after the orders, so the finally below still stops the system.
+    trace.on("error", (error) => (failed = error));
   });
   await new Promise((r) => setTimeout(r, drainMs));
-  trace?.kill("SIGINT");
-  await new Promise((r) => trace?.on("exit", r));
+  if (failed) throw new Error(`strace could not run (apt-get install -y strace): ${failed.message}`);
+  const exited = new Promise((r) => trace!.once("exit", r));
+  trace!.kill("SIGINT");
+  await exited;
 
   const syncs = new Map<string, number>();
   const opens = new Map<string, number>();

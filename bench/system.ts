@@ -42,7 +42,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, startDevSystem, stopProcessGroup, type DevSystem } from "../test/support/dev-system";
 import { pizzaClient } from "../test/support/pizza-client";
-import { COLLECTION_ORDER } from "./arrivals";
+import { COLLECTION_ORDER as ORDER } from "./arrivals";
 import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
 
@@ -202,8 +202,6 @@ async function workersQuiet(ms: number, capMs: number): Promise<void> {
 }
 
 // ---- Orders: placing them and reading what happened ----------------------------------------------
-
-const ORDER = COLLECTION_ORDER;
 
 type Pizza = ReturnType<typeof pizzaClient>;
 
@@ -1005,6 +1003,15 @@ function commit(): string {
   }
 }
 
+/** The throughput phases' callers: enough customers that none meets the limit of 30 commands per 10 s. */
+async function callers(pizza: Pizza): Promise<(i: number) => Record<string, string>> {
+  const tokens = await Promise.all(range(4000).map(() => customerToken(pizza)));
+  return (i) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` });
+}
+
+const startMinimal = () =>
+  startWrangler("minimal", [join(root, "bench/fixtures/minimal/wrangler.toml")], [], "/");
+
 const ratio = (a: number, z: number) => (z > 0 ? Number((a / z).toFixed(3)) : 0);
 
 /**
@@ -1064,16 +1071,14 @@ async function main(): Promise<Report> {
         log("starting the baselines: a bare Hono worker, the minimal Durable Object + outbox + queue worker");
         const [bare, minimal] = await Promise.all([
           startWrangler("bare", [join(root, "bench/fixtures/bare/wrangler.toml")], [], "/"),
-          startWrangler("minimal", [join(root, "bench/fixtures/minimal/wrangler.toml")], [], "/"),
+          startMinimal(),
         ]);
         sessions.push(bare, minimal);
         await workersQuiet(2000, 60_000);
         const none = () => ({});
         const b = await hammer("bare Hono worker", bare.baseUrl, none);
         const m = await hammer("minimal DO + outbox + queue worker", minimal.baseUrl, none);
-        // The system's callers: enough customers that none meets the limit of 30 commands per 10 s.
-        const tokens = await Promise.all(range(4000).map(() => customerToken(pizza)));
-        const bearer = (i: number) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` });
+        const bearer = await callers(pizza);
         const s = await hammer("the system", system.baseUrl, bearer);
         await stopAll();
         const a = await apiPathAlone(bearer);
@@ -1094,18 +1099,11 @@ async function main(): Promise<Report> {
     }
     if (on("api-path") && !on("throughput")) {
       log("starting the minimal Durable Object + outbox + queue worker");
-      const minimal = await startWrangler(
-        "minimal",
-        [join(root, "bench/fixtures/minimal/wrangler.toml")],
-        [],
-        "/",
-      );
+      const minimal = await startMinimal();
       sessions.push(minimal);
       const m = await hammer("minimal DO + outbox + queue worker", minimal.baseUrl, () => ({}));
       await stopAll();
-      const pizza = pizzaClient("http://unused.invalid");
-      const tokens = await Promise.all(range(4000).map(() => customerToken(pizza)));
-      const a = await apiPathAlone((i) => ({ Authorization: `Bearer ${tokens[i % tokens.length]}` }));
+      const a = await apiPathAlone(await callers(pizzaClient("http://tokens.only.invalid")));
       report.throughput = {
         apiAlone: a,
         minimal: m,
