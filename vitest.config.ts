@@ -175,6 +175,7 @@ export default defineConfig({
             "test/docs/**/*.test.ts",
             "test/architecture/**/*.test.ts",
             "test/contract/**/*.test.ts",
+            "test/scripts/**/*.test.ts",
             PURE_RULES,
           ],
         },
