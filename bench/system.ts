@@ -11,6 +11,10 @@
  *               minimal Durable Object + outbox + queue worker (bench/fixtures/), in the same run: ratios
  *   api-path    only the API path: POST /orders against the orders worker alone and the minimal worker,
  *               side by side (a minute; the last two rows of throughput, for working on that path)
+ *   floor       the least an order's lifecycle can cost on this machine: the minimal worker chaining K new
+ *               objects per order (each writes and publishes once, its event consumed by the next), at
+ *               fixed arrival rates, judged as `highest` judges the system (every chain finished, p99
+ *               under the limit). No implementation of one object per order and context does less
  *   operations  billable operations per order, counted by running every worker again behind counting
  *               wrappers (bench/fixtures/counting/), with simulated staff on so orders run to completed;
  *               and their cost per million orders at Cloudflare's published prices
@@ -24,7 +28,7 @@
  *   npm run bench:system -- [--phases latency,rates,highest,throughput,operations] [--sequential 20]
  *     [--rates 5,10,20] [--seconds 20] [--p99-limit-ms 2000] [--step-seconds 15] [--max-steps 5]
  *     [--max-rate 200] [--connections 32] [--throughput-seconds 10] [--count-orders 20]
- *     [--count-rate 5] [--out dist/bench-system.json]
+ *     [--count-rate 5] [--floor-objects 3,4] [--floor-rates 40,60,81] [--out dist/bench-system.json]
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import {
@@ -47,8 +51,8 @@ import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
 
 const root = resolve(import.meta.dirname, "..");
-const PHASES = ["latency", "rates", "highest", "throughput", "api-path", "operations"] as const;
-/** What runs when no `--phases` is given: api-path is part of throughput. */
+const PHASES = ["latency", "rates", "highest", "throughput", "api-path", "floor", "operations"] as const;
+/** What runs when no `--phases` is given: api-path is part of throughput; floor is asked for. */
 const DEFAULT_PHASES: Phase[] = ["latency", "rates", "highest", "throughput", "operations"];
 type Phase = (typeof PHASES)[number];
 
@@ -66,6 +70,8 @@ const { values } = parseArgs({
     "throughput-seconds": { type: "string", default: "10" },
     "count-orders": { type: "string", default: "20" },
     "count-rate": { type: "string", default: "5" },
+    "floor-objects": { type: "string", default: "3,4" },
+    "floor-rates": { type: "string", default: "40,60,81" },
     out: { type: "string", default: "dist/bench-system.json" },
   },
 });
@@ -79,7 +85,8 @@ function usage(message: string): never {
   console.error(
     "usage: npm run bench:system -- [--phases latency,rates,highest,throughput,api-path,operations] [--sequential N] " +
       "[--rates 5,10,20] [--seconds S] [--p99-limit-ms MS] [--step-seconds S] [--max-steps N] [--max-rate R] " +
-      "[--connections C] [--throughput-seconds S] [--count-orders N] [--count-rate R] [--out FILE]",
+      "[--connections C] [--throughput-seconds S] [--count-orders N] [--count-rate R] [--floor-objects 3,4] " +
+      "[--floor-rates 40,60,81] [--out FILE]",
   );
   process.exit(2);
 }
@@ -91,12 +98,14 @@ const phases = new Set(
 );
 for (const p of phases) if (!PHASES.includes(p as Phase)) usage(`unknown phase ${p}`);
 const on = (p: Phase) => phases.has(p);
-const options = {
-  sequential: Math.round(positive("sequential")),
-  rates: String(values.rates)
+const numbers = (name: "rates" | "floor-objects" | "floor-rates") =>
+  String(values[name])
     .split(",")
     .map(Number)
-    .filter((r) => r > 0),
+    .filter((r) => r > 0);
+const options = {
+  sequential: Math.round(positive("sequential")),
+  rates: numbers("rates"),
   seconds: positive("seconds"),
   p99LimitMs: positive("p99-limit-ms"),
   stepSeconds: positive("step-seconds"),
@@ -106,6 +115,8 @@ const options = {
   throughputSeconds: positive("throughput-seconds"),
   countOrders: Math.round(positive("count-orders")),
   countRate: positive("count-rate"),
+  floorObjects: numbers("floor-objects"),
+  floorRates: numbers("floor-rates"),
   out: resolve(root, String(values.out)),
 };
 
@@ -972,6 +983,7 @@ interface Report {
     bare?: Throughput;
     ratios: Record<string, number>;
   };
+  floor?: FloorRow[];
   operations?: Operations;
   prices: typeof PRICES;
 }
@@ -1030,6 +1042,74 @@ async function apiPathAlone(bearer: (i: number) => Record<string, string>): Prom
   );
   sessions.push(api);
   return hammer("the API path alone (orders worker only)", api.baseUrl, bearer);
+}
+
+interface FloorRow {
+  /** New objects per order, each writing and publishing once. */
+  objects: number;
+  rate: number;
+  seconds: number;
+  submitted: number;
+  accepted: number;
+  /** Orders whose last object's event was consumed. */
+  finished: number;
+  /** POST sent -> the last object's event consumed. */
+  lifecycle: Stat;
+  sustained: boolean;
+}
+
+/**
+ * Orders at `rate` for `seconds` into the minimal worker, each a chain of `objects` new objects
+ * (bench/fixtures/minimal/index.ts), then `GET /finished` until every chain finished (or 40 s).
+ */
+async function floorAtRate(baseUrl: string, objects: number, rate: number): Promise<FloorRow> {
+  const seconds = options.stepSeconds;
+  const n = Math.max(2, Math.round(rate * seconds));
+  const sentAt = new Map<string, number>();
+  const placing: Promise<void>[] = [];
+  const start = Date.now() + 100;
+  for (let i = 0; i < n; i++) {
+    const wait = start + (i * 1000) / rate - Date.now();
+    if (wait > 0) await sleep(wait);
+    const at = Date.now();
+    placing.push(
+      fetch(`${baseUrl}/orders?objects=${objects}`, { method: "POST", body: JSON.stringify(ORDER) })
+        .then(async (res) => {
+          if (res.status === 202) sentAt.set(((await res.json()) as { orderId: string }).orderId, at);
+          else await res.body?.cancel();
+        })
+        .catch(() => undefined),
+    );
+  }
+  await Promise.all(placing);
+  const finishedAt = new Map<string, number>();
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    const read = (await (await fetch(`${baseUrl}/finished`)).json()) as Record<string, number>;
+    for (const [id, at] of Object.entries(read)) finishedAt.set(id, at);
+    if ([...sentAt.keys()].every((id) => finishedAt.has(id))) break;
+    await sleep(1000);
+  }
+  const lifecycles = [...sentAt].flatMap(([id, at]) => {
+    const end = finishedAt.get(id);
+    return end === undefined ? [] : [end - at];
+  });
+  const lifecycle = stat(lifecycles);
+  const row: FloorRow = {
+    objects,
+    rate,
+    seconds,
+    submitted: n,
+    accepted: sentAt.size,
+    finished: lifecycles.length,
+    lifecycle,
+    sustained: lifecycles.length === n && (lifecycle.p99 ?? Infinity) <= options.p99LimitMs,
+  };
+  log(
+    `floor, ${objects} objects an order at ${rate}/s: ${row.finished}/${n} finished, ` +
+      `p50 ${lifecycle.p50} ms, p99 ${lifecycle.p99} ms${row.sustained ? "" : "  (not sustained)"}`,
+  );
+  return row;
 }
 
 async function main(): Promise<Report> {
@@ -1111,6 +1191,18 @@ async function main(): Promise<Report> {
       };
       await stopAll();
     }
+    if (on("floor")) {
+      report.floor = [];
+      for (const objects of options.floorObjects) {
+        // A fresh minimal worker for each chain length, as each system phase starts fresh.
+        log(`starting the minimal worker for the floor: ${objects} new objects an order`);
+        const minimal = await startMinimal();
+        sessions.push(minimal);
+        for (const rate of options.floorRates)
+          report.floor.push(await floorAtRate(minimal.baseUrl, objects, rate));
+        await stopAll();
+      }
+    }
     if (on("operations")) report.operations = await countOperations();
   } finally {
     await stopAll();
@@ -1179,6 +1271,17 @@ function table(r: Report): string {
         `${x.acceptedPerSecond}/s; ${ms(x.latency.p50)} / ${ms(x.latency.p99)}; answers ${JSON.stringify(x.answers)}`,
       ]);
     for (const [k, v] of Object.entries(t.ratios)) rows.push([`ratio ${k}`, String(v)]);
+  }
+  if (r.floor) {
+    section(
+      `the floor: K new objects an order, each writing and publishing once (POST -> last event consumed, ms, p50 / p99)`,
+    );
+    for (const f of r.floor)
+      rows.push([
+        `${f.objects} objects an order, ${f.rate}/s for ${f.seconds} s`,
+        `${ms(f.lifecycle.p50)} / ${ms(f.lifecycle.p99)}; ${f.finished}/${f.submitted} finished` +
+          (f.sustained ? "; sustained" : "; not sustained"),
+      ]);
   }
   if (r.operations) {
     const o = r.operations;
