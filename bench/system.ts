@@ -46,7 +46,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, startDevSystem, stopProcessGroup, type DevSystem } from "../test/support/dev-system";
 import { pizzaClient } from "../test/support/pizza-client";
-import { COLLECTION_ORDER as ORDER } from "./arrivals";
+import { arriveAtRate, COLLECTION_ORDER as ORDER } from "./arrivals";
 import { writeCountingConfigs } from "./fixtures/counting/configs";
 import { COUNT_PREFIX, type Count } from "./fixtures/counting/instrument";
 
@@ -83,7 +83,7 @@ const positive = (name: keyof typeof values) => {
 function usage(message: string): never {
   console.error(message);
   console.error(
-    "usage: npm run bench:system -- [--phases latency,rates,highest,throughput,api-path,operations] [--sequential N] " +
+    `usage: npm run bench:system -- [--phases ${PHASES.join(",")}] [--sequential N] ` +
       "[--rates 5,10,20] [--seconds S] [--p99-limit-ms MS] [--step-seconds S] [--max-steps N] [--max-rate R] " +
       "[--connections C] [--throughput-seconds S] [--count-orders N] [--count-rate R] [--floor-objects 3,4] " +
       "[--floor-rates 40,60,81] [--out FILE]",
@@ -434,14 +434,7 @@ async function oneAtATime(pizza: Pizza, n: number, label: string): Promise<Laten
 async function atRate(pizza: Pizza, rate: number, seconds: number, label: string): Promise<LatencyRow> {
   const n = Math.max(2, Math.round(rate * seconds));
   const tokens = await Promise.all(range(n).map(() => customerToken(pizza)));
-  const placing: Promise<Placed>[] = [];
-  const start = Date.now() + 100;
-  for (let i = 0; i < n; i++) {
-    const wait = start + (i * 1000) / rate - Date.now();
-    if (wait > 0) await sleep(wait);
-    placing.push(place(pizza, tokens[i]!));
-  }
-  const placed = await Promise.all(placing);
+  const placed = await arriveAtRate(n, rate, (i) => place(pizza, tokens[i]!));
   // Read only once the arrivals are over, so that reading does not load the system being measured.
   await sleep(1000);
   const all = await outcomes(pizza, placed, Math.max(...placed.map((p) => p.sentAt)) + 40_000);
@@ -1066,22 +1059,15 @@ async function floorAtRate(baseUrl: string, objects: number, rate: number): Prom
   const seconds = options.stepSeconds;
   const n = Math.max(2, Math.round(rate * seconds));
   const sentAt = new Map<string, number>();
-  const placing: Promise<void>[] = [];
-  const start = Date.now() + 100;
-  for (let i = 0; i < n; i++) {
-    const wait = start + (i * 1000) / rate - Date.now();
-    if (wait > 0) await sleep(wait);
+  await arriveAtRate(n, rate, async () => {
     const at = Date.now();
-    placing.push(
-      fetch(`${baseUrl}/orders?objects=${objects}`, { method: "POST", body: JSON.stringify(ORDER) })
-        .then(async (res) => {
-          if (res.status === 202) sentAt.set(((await res.json()) as { orderId: string }).orderId, at);
-          else await res.body?.cancel();
-        })
-        .catch(() => undefined),
-    );
-  }
-  await Promise.all(placing);
+    const res = await fetch(`${baseUrl}/orders?objects=${objects}`, {
+      method: "POST",
+      body: JSON.stringify(ORDER),
+    }).catch(() => undefined);
+    if (res?.status === 202) sentAt.set(((await res.json()) as { orderId: string }).orderId, at);
+    else await res?.body?.cancel();
+  });
   const finishedAt = new Map<string, number>();
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
